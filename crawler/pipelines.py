@@ -1,0 +1,106 @@
+"""Item pipeline: stores items through `models.store`, a transaction per bill, a run per crawl."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import signals
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+from twisted.python.failure import Failure
+
+from crawler.items import BillFailure, BillItem
+from models.db import ensure_schema, make_engine, session_factory
+from models.schema import CrawlRun
+from models.store import SourceFailure, finish_run, record_failure, save_bill, start_run
+
+logger = logging.getLogger(__name__)
+progress = logging.getLogger("legistrack.progress")
+
+
+class StorePipeline:
+    """Saves BillItems (a snapshot only on change) and BillFailures; closes the CrawlRun."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.engine: Engine | None = None
+        self.session: Session | None = None
+        self.run: CrawlRun | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StorePipeline:
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.spider_error, signal=signals.spider_error)
+        return pipeline
+
+    @property
+    def spider(self) -> Any:
+        return self.crawler.spider
+
+    def open_spider(self, spider: Any = None) -> None:
+        url = (
+            self.crawler.settings.get("LEGISTRACK_DATABASE_URL") or self.spider.config.database_url
+        )
+        self.engine = make_engine(url)
+        ensure_schema(self.engine)
+        self.session = session_factory(self.engine)()
+        self.run = start_run(self.session, self.spider.name)
+        self.session.commit()
+        self.crawler.stats.set_value("legistrack/run_id", self.run.id)
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        assert self.session is not None and self.run is not None
+        if isinstance(item, BillFailure):
+            self._fail(f"{item.court}:{item.tracked_number}", item.error, item.url)
+        elif isinstance(item, BillItem):
+            self._save(item)
+        return item
+
+    def _save(self, item: BillItem) -> None:
+        assert self.session is not None and self.run is not None
+        subject = f"{item.court}:{item.tracked_number}"
+        try:
+            result = save_bill(self.session, self.run, item)
+            if item.fallback_reason:
+                self.run.fallbacks += 1
+            self.session.commit()
+        except SourceFailure as exc:
+            self.session.rollback()
+            self._fail(subject, str(exc), item.fetched_from)
+            return
+        except SQLAlchemyError:
+            self.session.rollback()
+            raise
+        note = "changed" if result.changed else "unchanged"
+        via = f" (from the HTML page: {item.fallback_reason})" if item.fallback_reason else ""
+        progress.info("%s %s, %s%s", result.key, note, result.stage, via)
+
+    def _fail(self, subject: str, message: str, url: str | None) -> None:
+        assert self.session is not None and self.run is not None
+        record_failure(self.session, self.run, subject, message, url)
+        self.session.commit()
+        progress.info("%s FAILED: %s", subject, message)
+
+    def spider_error(self, failure: Failure, response: Any, spider: Any) -> None:
+        """A callback that crashed: recorded as that bill's failure, never silently dropped."""
+        ref = getattr(response, "cb_kwargs", {}).get("ref") if response is not None else None
+        if ref is not None and hasattr(spider, "outcomes"):
+            spider.outcomes[ref] = "failed"
+        subject = ref.key if ref is not None else spider.name
+        message = f"internal error while parsing: {failure.getErrorMessage()}"
+        if self.session is not None and self.run is not None:
+            self._fail(subject, message, getattr(response, "url", None))
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.session is None or self.run is None:
+            return
+        for ref in getattr(spider, "unresolved", list)():
+            self._fail(ref.key, f"no result: the crawl ended ({reason}) before it was read", None)
+        finish_run(self.session, self.run, reason)
+        self.session.commit()
+        self.session.close()
+        if self.engine is not None:
+            self.engine.dispose()

@@ -1,0 +1,124 @@
+"""A local replay server: serves a folder of saved responses by URL path (the demo and the tests).
+
+`/api/GeneralCourts/194/Documents/H5316` is served from
+`<root>/api/GeneralCourts/194/Documents/H5316.json`; a query string becomes a last path segment,
+so `/Bills/194/H5316/BillHistory?pageNumber=2` is
+`<root>/Bills/194/H5316/BillHistory/pageNumber=2.html`.
+Tests may also set `overrides` (a path with its query -> status, headers, body) to make one URL
+fail, and read `requests` to see what came.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+CONTENT_TYPES = {
+    ".json": "application/json; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+}
+
+
+@dataclass
+class Canned:
+    """A fixed response for one path."""
+
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class SeenRequest:
+    method: str
+    path: str
+    headers: dict[str, str]
+
+
+class ReplayServer:
+    """Serves `root` on 127.0.0.1 (a free port unless given) from a background thread."""
+
+    def __init__(self, root: Path | str, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.root = Path(root).resolve()
+        self.overrides: dict[str, Canned] = {}
+        self.requests: list[SeenRequest] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer((host, port), self._handler())
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> ReplayServer:
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> ReplayServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def requested(self, fragment: str) -> list[SeenRequest]:
+        with self._lock:
+            return [r for r in self.requests if fragment in r.path]
+
+    def resolve(self, raw_path: str) -> Path | None:
+        """The file serving a request path, or None (never outside `root`)."""
+        parts = urlsplit(raw_path)
+        path = unquote(parts.path).strip("/")
+        if parts.query:
+            path = f"{path}/{unquote(parts.query)}"
+        base = (self.root / path).resolve()
+        if base != self.root and self.root not in base.parents:
+            return None
+        for candidate in (base, *(base.with_name(base.name + ext) for ext in CONTENT_TYPES)):
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                with server._lock:
+                    server.requests.append(SeenRequest("GET", self.path, dict(self.headers)))
+                    canned = server.overrides.get(self.path) or server.overrides.get(
+                        urlsplit(self.path).path
+                    )
+                if canned is None:
+                    canned = server._from_disk(self.path)
+                self.send_response(canned.status)
+                for name, value in canned.headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(canned.body)))
+                self.end_headers()
+                self.wfile.write(canned.body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                return
+
+        return Handler
+
+    def _from_disk(self, raw_path: str) -> Canned:
+        file = self.resolve(raw_path)
+        if file is None:
+            return Canned(
+                404, b"<html><body>Not found</body></html>", {"Content-Type": "text/html"}
+            )
+        kind = CONTENT_TYPES.get(file.suffix, "application/octet-stream")
+        return Canned(200, file.read_bytes(), {"Content-Type": kind})

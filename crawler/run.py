@@ -1,0 +1,60 @@
+"""Runs a spider in this process with settings built from config.toml; returns its crawl-run id."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawler.spiders.legislature import LegislatureSpider
+from models.config import Config
+
+SPIDERS: dict[str, type[Any]] = {"legislature": LegislatureSpider}
+
+
+class CrawlDidNotRun(Exception):
+    """The spider never opened (bad settings, the database refused): nothing was recorded."""
+
+
+def crawl_settings(config: Config, log_level: str = "WARNING") -> Settings:
+    """Scrapy settings: the project's defaults, then the operator's `[crawl]` section."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    crawl = config.crawl
+    settings.setdict(
+        {
+            "USER_AGENT": crawl.user_agent,
+            "ROBOTSTXT_OBEY": crawl.obey_robots_txt,
+            "AUTOTHROTTLE_ENABLED": crawl.autothrottle,
+            "DOWNLOAD_DELAY": crawl.download_delay,
+            "CONCURRENT_REQUESTS": crawl.concurrent_requests,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrent_requests,
+            "RETRY_TIMES": crawl.retry_times,
+            "RETRY_ENABLED": crawl.retry_times > 0,
+            "DOWNLOAD_TIMEOUT": crawl.download_timeout,
+            "DOWNLOAD_MAXSIZE": crawl.max_response_bytes,
+            "DOWNLOAD_WARNSIZE": min(crawl.max_response_bytes, 5 * 1024 * 1024),
+            "LEGISTRACK_CONFIG_PATH": str(config.path) if config.path else None,
+            "LEGISTRACK_DATABASE_URL": config.database_url,
+            "LOG_LEVEL": log_level,
+            "LOG_INSTALL_ROOT_HANDLER": False,  # the CLI owns logging
+        },
+        priority="cmdline",
+    )
+    return settings
+
+
+def run_crawl(config: Config, source: str = "legislature", log_level: str = "WARNING") -> int:
+    """Crawl one source to the end (blocking); the returned id names its CrawlRun row."""
+    process = CrawlerProcess(crawl_settings(config, log_level))
+    for name in ("scrapy", "twisted", "py.warnings"):  # Scrapy just set these to DEBUG/ERROR
+        logging.getLogger(name).setLevel(log_level)
+    crawler = process.create_crawler(SPIDERS[source])
+    process.crawl(crawler, config=config)
+    process.start()
+    run_id = crawler.stats.get_value("legistrack/run_id") if crawler.stats else None
+    if run_id is None:
+        raise CrawlDidNotRun(f"the {source} crawl did not start; see the log above")
+    return int(run_id)

@@ -1,0 +1,1 @@
+"""The spiders of legistrack, one per source."""

@@ -1,0 +1,1 @@
+"""Storage and domain rules of legistrack: config, bill numbers, stages, the database, status."""

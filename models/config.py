@@ -1,0 +1,253 @@
+"""The operator's config.toml: loading, validation and the typed settings every layer reads."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .numbers import BadNumber, BillRef
+
+DEFAULT_CONFIG_NAME = "config.toml"
+ENV_CONFIG = "LEGISTRACK_CONFIG"
+ENV_DATABASE_URL = "LEGISTRACK_DATABASE_URL"
+
+
+class ConfigError(Exception):
+    """A config problem, already phrased as one line: `file: key: problem`."""
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One proposal and the bills that carry it (dockets, drafts, both chambers, refiles)."""
+
+    name: str
+    aliases: tuple[str, ...]
+    bills: tuple[BillRef, ...]
+
+
+@dataclass(frozen=True)
+class CrawlSettings:
+    """How politely and how patiently the spiders fetch (defaults suit the real sites)."""
+
+    user_agent: str = (
+        "legistrack/0.1 (+https://github.com/legistrack/legistrack; research-notes tracker)"
+    )
+    obey_robots_txt: bool = True
+    autothrottle: bool = True
+    download_delay: float = 1.0
+    concurrent_requests: int = 4
+    retry_times: int = 3
+    download_timeout: float = 30.0
+    max_response_bytes: int = 20 * 1024 * 1024
+    html_fallback: bool = True
+
+
+@dataclass(frozen=True)
+class LegislatureSettings:
+    api_url: str = "https://malegislature.gov/api"
+    site_url: str = "https://malegislature.gov"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything config.toml says, resolved (paths absolute, env overrides applied)."""
+
+    path: Path | None
+    database_url: str
+    legislature: LegislatureSettings = field(default_factory=LegislatureSettings)
+    crawl: CrawlSettings = field(default_factory=CrawlSettings)
+    measures: tuple[Measure, ...] = ()
+
+    def tracked_bills(self) -> list[BillRef]:
+        """Every configured bill once, in config order."""
+        seen: dict[BillRef, None] = {}
+        for measure in self.measures:
+            for ref in measure.bills:
+                seen.setdefault(ref, None)
+        return list(seen)
+
+
+_SECTIONS: dict[str, set[str]] = {
+    "database": {"url"},
+    "legislature": {"api_url", "site_url"},
+    "crawl": set(CrawlSettings.__dataclass_fields__),
+    "measures": {"name", "aliases", "bills"},
+}
+
+
+def find_config_path(explicit: str | os.PathLike[str] | None) -> Path:
+    """`--config`, else $LEGISTRACK_CONFIG, else ./config.toml."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(ENV_CONFIG):
+        return Path(os.environ[ENV_CONFIG])
+    return Path(DEFAULT_CONFIG_NAME)
+
+
+def load_config(path: str | os.PathLike[str]) -> Config:
+    """Read and validate a config file; every problem is a ConfigError naming file and key."""
+    config_path = Path(path)
+    try:
+        raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{config_path}: file not found") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{config_path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise ConfigError(f"{config_path}: cannot read: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{config_path}: TOML syntax error: {exc}") from None
+    return parse_config(raw, config_path)
+
+
+def parse_config(raw: dict[str, Any], path: Path | None) -> Config:
+    """Validate an already-parsed TOML document (`path` only names the file in errors)."""
+    where = str(path) if path else "<config>"
+    _check_keys(raw, set(_SECTIONS), where, "")
+    database = _table(raw, "database", where)
+    _check_keys(database, _SECTIONS["database"], where, "database.")
+    url = _typed(database, "url", str, where, "database.", "sqlite:///legistrack.db")
+    url = os.environ.get(ENV_DATABASE_URL) or url
+    legislature = _table(raw, "legislature", where)
+    _check_keys(legislature, _SECTIONS["legislature"], where, "legislature.")
+    defaults = LegislatureSettings()
+    leg = LegislatureSettings(
+        api_url=_url(legislature, "api_url", where, defaults.api_url),
+        site_url=_url(legislature, "site_url", where, defaults.site_url),
+    )
+    return Config(
+        path=path.resolve() if path else None,
+        database_url=_resolve_sqlite(url, path),
+        legislature=leg,
+        crawl=_crawl(_table(raw, "crawl", where), where),
+        measures=_measures(raw.get("measures", []), where),
+    )
+
+
+def _crawl(table: dict[str, Any], where: str) -> CrawlSettings:
+    _check_keys(table, _SECTIONS["crawl"], where, "crawl.")
+    values: dict[str, Any] = {}
+    for name, spec in CrawlSettings.__dataclass_fields__.items():
+        default = spec.default
+        kind: type = type(default)
+        if name in table:
+            value = table[name]
+            if kind is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if type(value) is not kind:
+                raise ConfigError(f"{where}: crawl.{name}: expected {_kind(kind)}, got {value!r}")
+            if isinstance(value, (int, float)) and value < 0:
+                raise ConfigError(f"{where}: crawl.{name}: must not be negative, got {value!r}")
+            values[name] = value
+    return CrawlSettings(**values)
+
+
+def _measures(items: Any, where: str) -> tuple[Measure, ...]:
+    if not isinstance(items, list):
+        raise ConfigError(f"{where}: measures: expected an array of tables ([[measures]])")
+    measures: list[Measure] = []
+    names: set[str] = set()
+    for index, item in enumerate(items):
+        key = f"measures[{index}]."
+        if not isinstance(item, dict):
+            raise ConfigError(f"{where}: measures[{index}]: expected a table")
+        _check_keys(item, _SECTIONS["measures"], where, key)
+        name = _typed(item, "name", str, where, key, None)
+        if not name or not name.strip():
+            raise ConfigError(f"{where}: {key}name: required, a non-empty string")
+        if name.casefold() in names:
+            raise ConfigError(f"{where}: {key}name: duplicate measure {name!r}")
+        names.add(name.casefold())
+        aliases = item.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise ConfigError(f"{where}: {key}aliases: expected an array of strings")
+        measures.append(
+            Measure(name=name.strip(), aliases=tuple(aliases), bills=_bills(item, where, key))
+        )
+    return tuple(measures)
+
+
+def _bills(item: dict[str, Any], where: str, key: str) -> tuple[BillRef, ...]:
+    bills = item.get("bills")
+    if not isinstance(bills, list) or not bills:
+        raise ConfigError(f"{where}: {key}bills: required, an array of {{court, number}} tables")
+    refs: list[BillRef] = []
+    for index, bill in enumerate(bills):
+        bkey = f"{key}bills[{index}]"
+        if not isinstance(bill, dict):
+            raise ConfigError(
+                f'{where}: {bkey}: expected a table like {{court = 194, number = "S.1681"}}'
+            )
+        unknown = set(bill) - {"court", "number"}
+        if unknown:
+            raise ConfigError(f"{where}: {bkey}.{sorted(unknown)[0]}: unknown key")
+        court = bill.get("court")
+        if isinstance(court, bool) or not isinstance(court, int) or not 1 <= court <= 999:
+            raise ConfigError(
+                f"{where}: {bkey}.court: expected a General Court number like 194, got {court!r}"
+            )
+        number = bill.get("number")
+        if not isinstance(number, str):
+            raise ConfigError(
+                f'{where}: {bkey}.number: expected a string like "S.997", got {number!r}'
+            )
+        try:
+            refs.append(BillRef.parse(court, number))
+        except BadNumber:
+            raise ConfigError(
+                f"{where}: {bkey}.number: {number!r} is not a bill or docket number"
+                " (H.n, S.n, HD.n, SD.n)"
+            ) from None
+    return tuple(refs)
+
+
+def _check_keys(table: dict[str, Any], allowed: set[str], where: str, prefix: str) -> None:
+    for key in table:
+        if key not in allowed:
+            raise ConfigError(
+                f"{where}: {prefix}{key}: unknown key (known: {', '.join(sorted(allowed))})"
+            )
+
+
+def _table(raw: dict[str, Any], name: str, where: str) -> dict[str, Any]:
+    value = raw.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: {name}: expected a table ([{name}])")
+    return value
+
+
+def _typed(
+    table: dict[str, Any], name: str, kind: type, where: str, prefix: str, default: Any
+) -> Any:
+    if name not in table:
+        return default
+    value = table[name]
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        raise ConfigError(f"{where}: {prefix}{name}: expected {_kind(kind)}, got {value!r}")
+    return value
+
+
+def _url(table: dict[str, Any], name: str, where: str, default: str) -> str:
+    value: str = _typed(table, name, str, where, "legislature.", default)
+    if not re.match(r"^https?://[^/\s]+", value):
+        raise ConfigError(f"{where}: legislature.{name}: expected an http(s) URL, got {value!r}")
+    return value.rstrip("/")
+
+
+def _kind(kind: type) -> str:
+    return {str: "a string", int: "an integer", float: "a number", bool: "true or false"}.get(
+        kind, kind.__name__
+    )
+
+
+def _resolve_sqlite(url: str, config_path: Path | None) -> str:
+    """Relative SQLite paths resolve against the config file's folder, not the working directory."""
+    match = re.match(r"^(sqlite(?:\+\w+)?:///)(.+)$", url)
+    if not match or match.group(2).startswith("/") or match.group(2) == ":memory:":
+        return url
+    base = config_path.resolve().parent if config_path else Path.cwd()
+    return f"{match.group(1)}{(base / match.group(2)).resolve()}"

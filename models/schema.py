@@ -1,0 +1,170 @@
+"""The database tables: bills, their actions, snapshots, crawl runs and per-item crawl errors."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores UTC, returns UTC-aware datetimes on every backend (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Bill(Base):
+    """A document of one General Court, known by its bill number, its docket number or both."""
+
+    __tablename__ = "bills"
+    __table_args__ = (
+        UniqueConstraint("court", "number"),
+        UniqueConstraint("court", "docket"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    court: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(16))  # the bill number, or the docket when none yet
+    docket: Mapped[str | None] = mapped_column(String(16))
+    title: Mapped[str | None] = mapped_column(Text)
+    pinslip: Mapped[str | None] = mapped_column(Text)
+    sponsor: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(16))  # api or html, of the last good read
+    stage: Mapped[str | None] = mapped_column(String(32))  # as computed at the last change
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+
+    actions: Mapped[list[Action]] = relationship(
+        back_populates="bill", order_by="Action.position", cascade="all, delete-orphan"
+    )
+    snapshots: Mapped[list[Snapshot]] = relationship(
+        back_populates="bill", order_by="Snapshot.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def key(self) -> str:
+        return f"{self.court}:{self.number}"
+
+
+class Action(Base):
+    """One history row of a bill as of its latest snapshot (stricken rows are never stored)."""
+
+    __tablename__ = "actions"
+    __table_args__ = (UniqueConstraint("bill_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bill_id: Mapped[int] = mapped_column(ForeignKey("bills.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # chronological order, page order within a day
+    date: Mapped[datetime] = mapped_column(UTCDateTime)
+    branch: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(32))
+
+    bill: Mapped[Bill] = relationship(back_populates="actions")
+
+
+class Snapshot(Base):
+    """The whole content of a bill, written only when its content hash changed."""
+
+    __tablename__ = "snapshots"
+    __table_args__ = (Index("ix_snapshots_bill_id_taken_at", "bill_id", "taken_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bill_id: Mapped[int] = mapped_column(ForeignKey("bills.id", ondelete="CASCADE"))
+    crawl_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crawl_runs.id", ondelete="SET NULL")
+    )
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    content: Mapped[str] = mapped_column(Text)  # canonical JSON, see models.store.bill_content
+    source: Mapped[str] = mapped_column(String(16))
+    fetched_from: Mapped[str | None] = mapped_column(Text)
+    stage: Mapped[str] = mapped_column(String(32))
+
+    bill: Mapped[Bill] = relationship(back_populates="snapshots")
+
+
+class CrawlRun(Base):
+    """One crawl of one source: when, how it ended, and what it counted."""
+
+    __tablename__ = "crawl_runs"
+    __table_args__ = (Index("ix_crawl_runs_source_started_at", "source", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(
+        String(16), default="running"
+    )  # running, ok, partial, failed
+    checked: Mapped[int] = mapped_column(Integer, default=0)
+    changed: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    fallbacks: Mapped[int] = mapped_column(Integer, default=0)
+    finish_reason: Mapped[str | None] = mapped_column(String(64))
+
+    errors: Mapped[list[CrawlError]] = relationship(
+        back_populates="run", order_by="CrawlError.id", cascade="all, delete-orphan"
+    )
+
+
+class CrawlError(Base):
+    """One failure inside a crawl run: which item, which URL, what went wrong."""
+
+    __tablename__ = "crawl_errors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(64))  # e.g. 194:H.5316
+    url: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    run: Mapped[CrawlRun] = relationship(back_populates="errors")

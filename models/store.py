@@ -1,0 +1,200 @@
+"""Saving what a crawl read: bills, actions, snapshots (only on change), runs and their errors."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from .calendar import EASTERN
+from .schema import Action, Bill, CrawlError, CrawlRun, Snapshot, utcnow
+from .stages import ActionLike, categorize, stage_of
+
+logger = logging.getLogger(__name__)
+
+
+class SourceFailure(Exception):
+    """A read that must not be stored (e.g. an empty history where there was one)."""
+
+
+class BillData(Protocol):
+    """What storage needs of a bill read from a source (crawler.items.BillItem satisfies it)."""
+
+    @property
+    def court(self) -> int: ...
+    @property
+    def tracked_number(self) -> str: ...
+    @property
+    def bill_number(self) -> str | None: ...
+    @property
+    def docket_number(self) -> str | None: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def pinslip(self) -> str | None: ...
+    @property
+    def sponsor(self) -> str | None: ...
+    @property
+    def actions(self) -> Sequence[ActionLike]: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def fetched_from(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    bill_id: int
+    key: str
+    changed: bool
+    stage: str
+
+
+def start_run(session: Session, source: str, now: datetime | None = None) -> CrawlRun:
+    run = CrawlRun(source=source, started_at=now or utcnow(), status="running")
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_run(session: Session, run: CrawlRun, reason: str, now: datetime | None = None) -> None:
+    """Close a run: `ok` if nothing failed, `partial` if some items did, `failed` if all did."""
+    run.finished_at = now or utcnow()
+    run.finish_reason = reason
+    if run.failed and run.failed >= run.checked + run.failed:
+        run.status = "failed"
+    elif run.failed or reason != "finished":
+        run.status = "partial"
+    else:
+        run.status = "ok"
+
+
+def record_failure(
+    session: Session, run: CrawlRun, subject: str, message: str, url: str | None
+) -> None:
+    session.add(CrawlError(run_id=run.id, subject=subject, url=url, message=message))
+    run.failed += 1
+    logger.warning("%s failed: %s", subject, message)
+
+
+def find_bill(session: Session, court: int, numbers: Sequence[str | None]) -> Bill | None:
+    """The stored bill of `court` known by any of `numbers`, as bill number or as docket."""
+    wanted = [n for n in numbers if n]
+    if not wanted:
+        return None
+    query = select(Bill).where(
+        Bill.court == court, or_(Bill.number.in_(wanted), Bill.docket.in_(wanted))
+    )
+    return session.scalars(query).first()
+
+
+def save_bill(
+    session: Session, run: CrawlRun, data: BillData, now: datetime | None = None
+) -> SaveResult:
+    """Store one bill read: update `last_checked_at`; write a snapshot only when content changed.
+
+    Raises SourceFailure (nothing written) when the read would erase what was known.
+    """
+    now = now or utcnow()
+    numbers = (data.bill_number, data.docket_number, data.tracked_number)
+    bill = find_bill(session, data.court, numbers)
+    if bill is not None and bill.actions and not data.actions:
+        raise SourceFailure(
+            f"{data.source} returned an empty history for {bill.key}, which had "
+            f"{len(bill.actions)} actions: treated as a source failure, nothing stored"
+        )
+    if bill is None:
+        number = data.bill_number or data.docket_number or data.tracked_number
+        bill = Bill(court=data.court, number=number, first_seen_at=now)
+        session.add(bill)
+    # A source that omits a field (bill pages lose their title for days) keeps what we had.
+    bill.number = data.bill_number or bill.number
+    bill.docket = data.docket_number or bill.docket
+    bill.title = data.title or bill.title
+    bill.pinslip = data.pinslip or bill.pinslip
+    bill.sponsor = data.sponsor or bill.sponsor
+    bill.url = data.url
+    bill.last_checked_at = now
+    run.checked += 1
+    content = bill_content(bill, data.actions)
+    digest = content_hash(content)
+    stage = stage_of(data.actions, data.court, now).stage
+    if digest == bill.content_hash:
+        session.flush()
+        return SaveResult(bill.id, bill.key, changed=False, stage=bill.stage or stage)
+    bill.source = data.source
+    bill.content_hash = digest
+    bill.changed_at = now
+    bill.stage = stage
+    bill.actions = [
+        Action(
+            position=index,
+            date=row.date,
+            branch=row.branch,
+            text=row.action,
+            category=categorize(row.action, row.branch),
+        )
+        for index, row in enumerate(data.actions)
+    ]
+    session.flush()
+    session.add(
+        Snapshot(
+            bill_id=bill.id,
+            crawl_run_id=run.id,
+            taken_at=now,
+            content_hash=digest,
+            content=json.dumps(content, sort_keys=True),
+            source=data.source,
+            fetched_from=data.fetched_from,
+            stage=stage,
+        )
+    )
+    run.changed += 1
+    session.flush()
+    return SaveResult(bill.id, bill.key, changed=True, stage=stage)
+
+
+def bill_content(bill: Bill, actions: Sequence[ActionLike]) -> dict[str, object]:
+    """The content a snapshot keeps: numbers, title and the history with full timestamps."""
+    return {
+        "court": bill.court,
+        "number": bill.number,
+        "docket": bill.docket,
+        "title": bill.title,
+        "actions": [
+            {"date": row.date.isoformat(), "branch": row.branch, "action": row.action}
+            for row in actions
+        ],
+    }
+
+
+def content_hash(content: dict[str, object]) -> str:
+    """Hash of what can change on the record, comparable across the API and the HTML page.
+
+    Dates count by their Eastern calendar day only, because bill pages show no times.
+    """
+    actions = content["actions"]
+    assert isinstance(actions, list)
+    basis = {
+        "number": content["number"],
+        "docket": content["docket"],
+        "title": content["title"],
+        "actions": [
+            [
+                datetime.fromisoformat(a["date"]).astimezone(EASTERN).date().isoformat(),
+                a["branch"],
+                a["action"],
+            ]
+            for a in actions
+        ],
+    }
+    return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()

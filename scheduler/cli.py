@@ -1,0 +1,197 @@
+"""The `legistrack` command line: init, crawl, status, history and the offline demo."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from crawler.run import CrawlDidNotRun, run_crawl
+from models.config import Config, ConfigError, find_config_path, load_config
+from models.db import DatabaseUnavailable, ensure_schema, make_engine, session_scope, upgrade
+from models.history import bills_numbered, snapshot_changes
+from models.numbers import BadNumber, canonical_number
+from models.schema import CrawlRun
+
+from . import formatting
+from .reports import render_status
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_FAILED = 2
+
+
+def fail(message: str) -> None:
+    """One clear line on stderr, exit status 2: the CLI's only way out of an error."""
+    click.echo(f"legistrack: error: {message}", err=True)
+    sys.exit(EXIT_FAILED)
+
+
+def one_line_errors(func: F) -> F:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (ConfigError, DatabaseUnavailable, CrawlDidNotRun, BadNumber) as exc:
+            fail(str(exc))
+
+    return wrapper  # type: ignore[return-value]
+
+
+def load(ctx: click.Context) -> Config:
+    return load_config(find_config_path(ctx.obj["config"]))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Config file (default: $LEGISTRACK_CONFIG, else ./config.toml).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log what the crawler does.")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
+    """Track Massachusetts bills and keep research notes about them true."""
+    ctx.obj = {"config": config_path, "verbose": verbose}
+    level = logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.root.handlers:  # Scrapy sets its own loggers to DEBUG; filter here
+        handler.setLevel(level)
+
+
+@cli.command()
+@click.pass_context
+@one_line_errors
+def init(ctx: click.Context) -> None:
+    """Create the database, or upgrade it to the newest schema."""
+    config = load(ctx)
+    revision = upgrade(make_engine(config.database_url))
+    click.echo(f"database ready: {config.database_url} (schema revision {revision})")
+
+
+@cli.command()
+@click.option(
+    "--source",
+    type=click.Choice(["legislature"]),
+    default="legislature",
+    show_default=True,
+    help="Which source to crawl.",
+)
+@click.pass_context
+@one_line_errors
+def crawl(ctx: click.Context, source: str) -> None:
+    """Read every tracked bill; store what changed. Exit 0 if all were read, 2 if some failed.
+
+    What was read is saved even when other bills failed. Each bill's failure is recorded with its
+    reason and shown here.
+    """
+    config = load(ctx)
+    engine = make_engine(config.database_url)
+    ensure_schema(engine)
+    _progress_to_terminal(ctx.obj["verbose"])
+    run_id = run_crawl(config, source, log_level="INFO" if ctx.obj["verbose"] else "ERROR")
+    with session_scope(engine) as session:
+        run = session.get(CrawlRun, run_id)
+        assert run is not None
+        for error in run.errors:
+            click.echo(f"FAILED {error.subject}: {error.message}", err=True)
+        via_html = f", {run.fallbacks} read from HTML pages" if run.fallbacks else ""
+        click.echo(
+            f"{source}: {run.checked + run.failed} bills checked, {run.changed} changed, "
+            f"{run.failed} failed{via_html} (run {run.id}, {run.status})"
+        )
+        failed = run.failed
+    if failed:
+        sys.exit(EXIT_FAILED)
+
+
+def _progress_to_terminal(verbose: bool) -> None:
+    """Per-bill progress lines on stderr when a person is watching (or with --verbose)."""
+    if verbose or sys.stderr.isatty():
+        progress = logging.getLogger("legistrack.progress")
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("  %(message)s"))
+        progress.addHandler(handler)
+        progress.setLevel(logging.INFO)
+        progress.propagate = False
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
+)
+@click.pass_context
+@one_line_errors
+def status(ctx: click.Context, fmt: str) -> None:
+    """Where every tracked measure and bill stands now, from the stored record."""
+    config = load(ctx)
+    click.echo(render_status(config, fmt))
+
+
+@cli.command()
+@click.argument("number")
+@click.option("--court", type=int, help="General Court number, when NUMBER exists in several.")
+@click.pass_context
+@one_line_errors
+def history(ctx: click.Context, number: str, court: int | None) -> None:
+    """Snapshots of one bill over time, and the actions each one added."""
+    config = load(ctx)
+    wanted = canonical_number(number)
+    engine = make_engine(config.database_url)
+    ensure_schema(engine)
+    with session_scope(engine) as session:
+        bills = bills_numbered(session, wanted, court)
+        if not bills:
+            where = f" in court {court}" if court else ""
+            fail(f"no stored bill {wanted}{where}; run `legistrack crawl` first")
+        if len(bills) > 1:
+            courts = ", ".join(str(b.court) for b in bills)
+            fail(f"{wanted} is stored for courts {courts}: pass --court")
+        bill = bills[0]
+        click.echo(f"{bill.number} ({bill.court}) {bill.title or ''}".rstrip())
+        if bill.docket and bill.docket != bill.number:
+            click.echo(f"docket {bill.docket}")
+        click.echo(f"{bill.url or ''}")
+        for change in snapshot_changes(session, bill):
+            click.echo("")
+            click.echo(
+                f"{formatting.stamp(change.taken_at)}  stage {change.stage}  (from {change.source})"
+            )
+            if change.number_changed:
+                click.echo(f"  number: {change.number_changed[0]} -> {change.number_changed[1]}")
+            if change.title_changed:
+                click.echo(f"  title: {change.title_changed[0]!r} -> {change.title_changed[1]!r}")
+            for row in change.added:
+                click.echo(f"  + {row['date'][:10]} {row['branch']}: {row['action']}")
+            for row in change.removed:
+                click.echo(f"  - {row['date'][:10]} {row['branch']}: {row['action']}")
+
+
+@cli.command()
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the demo's config and database (default: a new temporary folder).",
+)
+@click.pass_context
+@one_line_errors
+def demo(ctx: click.Context, folder: Path | None) -> None:
+    """Offline demo: replay the bundled sources locally, crawl them, print the status table."""
+    from .demo import run_demo
+
+    _progress_to_terminal(ctx.obj["verbose"])
+    sys.exit(run_demo(folder, echo=click.echo))
+
+
+def main() -> None:
+    cli(prog_name="legistrack")
