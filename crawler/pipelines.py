@@ -71,9 +71,13 @@ class StorePipeline:
             self.session.rollback()
             self._fail(subject, str(exc), item.fetched_from)
             return
-        except SQLAlchemyError:
+        except SQLAlchemyError as exc:
+            # Recorded as this bill's failure (the run goes on); if even that cannot be written,
+            # the database is gone and the error propagates.
             self.session.rollback()
-            raise
+            first = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            self._fail(subject, f"database error while saving: {first}", item.fetched_from)
+            return
         note = "changed" if result.changed else "unchanged"
         via = f" (from the HTML page: {item.fallback_reason})" if item.fallback_reason else ""
         progress.info("%s %s, %s%s", result.key, note, result.stage, via)

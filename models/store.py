@@ -135,6 +135,9 @@ def save_bill(
     bill.content_hash = digest
     bill.changed_at = now
     bill.stage = stage
+    for old in list(bill.actions):  # delete first: (bill_id, position) is unique
+        session.delete(old)
+    session.flush()
     bill.actions = [
         Action(
             position=index,

@@ -1,0 +1,1 @@
+"""The legistrack test suite."""
