@@ -11,6 +11,7 @@ fail, and read `requests` to see what came.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -31,6 +32,7 @@ class Canned:
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    times: int | None = None  # served this many times, then the path is served from disk again
 
 
 @dataclass
@@ -38,6 +40,7 @@ class SeenRequest:
     method: str
     path: str
     headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)
 
 
 class ReplayServer:
@@ -97,9 +100,12 @@ class ReplayServer:
             def do_GET(self) -> None:
                 with server._lock:
                     server.requests.append(SeenRequest("GET", self.path, dict(self.headers)))
-                    canned = server.overrides.get(self.path) or server.overrides.get(
-                        urlsplit(self.path).path
-                    )
+                    key = self.path if self.path in server.overrides else urlsplit(self.path).path
+                    canned = server.overrides.get(key)
+                    if canned is not None and canned.times is not None:
+                        canned.times -= 1
+                        if canned.times <= 0:
+                            del server.overrides[key]
                 if canned is None:
                     canned = server._from_disk(self.path)
                 self.send_response(canned.status)

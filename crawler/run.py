@@ -33,6 +33,8 @@ def crawl_settings(config: Config, log_level: str = "WARNING") -> Settings:
             "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrent_requests,
             "RETRY_TIMES": crawl.retry_times,
             "RETRY_ENABLED": crawl.retry_times > 0,
+            "LEGISTRACK_RETRY_BACKOFF": crawl.retry_backoff,
+            "LEGISTRACK_RETRY_BACKOFF_MAX": crawl.retry_backoff_max,
             "DOWNLOAD_TIMEOUT": crawl.download_timeout,
             "DOWNLOAD_MAXSIZE": crawl.max_response_bytes,
             "DOWNLOAD_WARNSIZE": min(crawl.max_response_bytes, 5 * 1024 * 1024),

@@ -29,6 +29,13 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Scrapy retries at once; legistrack's middleware waits first (exponential, or Retry-After).
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+}
+LEGISTRACK_RETRY_BACKOFF = 1.0  # seconds before the first retry; doubled for each next one
+LEGISTRACK_RETRY_BACKOFF_MAX = 60.0  # no wait is longer, whatever Retry-After asks
 
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False

@@ -41,6 +41,8 @@ class CrawlSettings:
     download_delay: float = 1.0
     concurrent_requests: int = 4
     retry_times: int = 3
+    retry_backoff: float = 1.0
+    retry_backoff_max: float = 60.0
     download_timeout: float = 30.0
     max_response_bytes: int = 20 * 1024 * 1024
     html_fallback: bool = True

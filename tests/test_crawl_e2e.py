@@ -197,3 +197,37 @@ def test_html_error_page_with_status_200_from_the_api_is_not_data(
     line = next(x for x in result.err.splitlines() if x.startswith("FAILED 999:S.1003"))
     assert "expected JSON, got an HTML page" in line
     assert "HTML page: HTTP 404" in line  # the replay has no bill page for S.1003
+
+
+def test_retries_wait_as_retry_after_asks_then_read_the_api(
+    tmp_path: Path, database_url: str, site: ReplayServer
+) -> None:
+    extra = "retry_backoff = 0.2\nretry_backoff_max = 5.0\n"
+    config = write_config(tmp_path, database_url, site.url, {"M": [(999, "S.1003")]}, extra)
+    config.write_text(config.read_text().replace("retry_times = 0", "retry_times = 2"))
+    path = "/api/GeneralCourts/999/Documents/S1003"
+    site.overrides[path] = Canned(503, b"busy", {"Retry-After": "1"}, times=1)
+    site.overrides[path + "/DocumentHistoryActions"] = Canned(502, b"bad gateway", times=1)
+    result = Project(tmp_path, config, database_url).run("crawl", check=True)
+    assert "1 bills checked, 1 changed, 0 failed" in result.out
+    assert "HTML" not in result.out  # read from the API after the retries
+    documents = [r for r in site.requested(path) if r.path == path]
+    histories = site.requested(path + "/DocumentHistoryActions")
+    assert len(documents) == 2 and len(histories) == 2
+    assert documents[1].at - documents[0].at >= 0.9  # Retry-After: 1 was honoured
+    assert histories[1].at - histories[0].at >= 0.15  # no Retry-After: the 0.2 s backoff
+
+
+def test_retries_give_up_and_the_failure_is_recorded(
+    tmp_path: Path, database_url: str, site: ReplayServer
+) -> None:
+    extra = "retry_backoff = 0.05\nhtml_fallback = false\n"
+    config = write_config(tmp_path, database_url, site.url, {"M": [(999, "S.1003")]}, extra)
+    config.write_text(config.read_text().replace("retry_times = 0", "retry_times = 2"))
+    path = "/api/GeneralCourts/999/Documents/S1003"
+    site.overrides[path] = Canned(500, b"error")
+    result = Project(tmp_path, config, database_url).run("crawl")
+    assert result.code == 2
+    assert len([r for r in site.requested(path) if r.path == path]) == 3  # first try + 2 retries
+    assert "FAILED 999:S.1003: API: HTTP 500 at" in result.err
+    assert "(HTML fallback is off)" in result.err

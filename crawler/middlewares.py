@@ -1,0 +1,76 @@
+"""Downloader middleware: Scrapy's retries, with exponential backoff and a bounded Retry-After."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.http import Request, Response
+from scrapy.settings import BaseSettings
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.response import response_status_message
+from twisted.internet import reactor
+from twisted.internet.task import deferLater
+
+logger = logging.getLogger(__name__)
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Waits before each retry: `base * 2**attempt` seconds, or what Retry-After asks, capped."""
+
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        self.base = settings.getfloat("LEGISTRACK_RETRY_BACKOFF", 1.0)
+        self.cap = settings.getfloat("LEGISTRACK_RETRY_BACKOFF_MAX", 60.0)
+
+    async def process_response(  # type: ignore[override]  # Scrapy awaits coroutines here
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Request | Response:
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        retry = self._retry(request, response_status_message(response.status))
+        if retry is None:
+            return response
+        await self._wait(self.delay(request, response.headers.get(b"Retry-After")), request)
+        return retry
+
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception, spider: Any = None
+    ) -> Request | Response | None:
+        if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry"):
+            return None
+        retry = self._retry(request, exception)
+        if retry is not None:
+            await self._wait(self.delay(request, None), request)
+        return retry
+
+    def delay(self, request: Request, retry_after: bytes | None) -> float:
+        attempt = int(request.meta.get("retry_times", 0))
+        wanted = parse_retry_after(retry_after)
+        if wanted is None:
+            wanted = self.base * (2**attempt)
+        return max(0.0, min(wanted, self.cap))
+
+    async def _wait(self, seconds: float, request: Request) -> None:
+        if seconds > 0:
+            logger.info("retrying %s in %.1f s", request.url, seconds)
+            await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))
+
+
+def parse_retry_after(value: bytes | None, now: datetime | None = None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date); None if absent or bad."""
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
