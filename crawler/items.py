@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 
@@ -37,8 +37,8 @@ class BillItem:
     sponsor: str | None = None
     document_text: str | None = None
     fallback_reason: str | None = None  # why the HTML source was used, when it was
-    lineage_depth: int = 0  # 0 for configured bills; later issues fetch bills by lineage
-    extra: dict[str, str] = field(default_factory=dict)
+    lineage_depth: int = 0  # 0 for configured bills, n for a bill n relations away from one
+    found_via: str | None = None  # for a bill fetched by lineage: "999:H.1001 replaced_by"
 
 
 @dataclass

@@ -27,6 +27,7 @@ class Measure:
     name: str
     aliases: tuple[str, ...]
     bills: tuple[BillRef, ...]
+    companions: frozenset[BillRef] = frozenset()  # bills marked role = "companion"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class CrawlSettings:
 class LegislatureSettings:
     api_url: str = "https://malegislature.gov/api"
     site_url: str = "https://malegislature.gov"
+    lineage_depth: int = 2  # how many relations away from a configured bill a crawl follows
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ class Config:
 
 _SECTIONS: dict[str, set[str]] = {
     "database": {"url"},
-    "legislature": {"api_url", "site_url"},
+    "legislature": {"api_url", "site_url", "lineage_depth"},
     "crawl": set(CrawlSettings.__dataclass_fields__),
     "measures": {"name", "aliases", "bills"},
 }
@@ -117,9 +119,13 @@ def parse_config(raw: dict[str, Any], path: Path | None) -> Config:
     legislature = _table(raw, "legislature", where)
     _check_keys(legislature, _SECTIONS["legislature"], where, "legislature.")
     defaults = LegislatureSettings()
+    depth = _typed(legislature, "lineage_depth", int, where, "legislature.", defaults.lineage_depth)
+    if not 0 <= depth <= 10:
+        raise ConfigError(f"{where}: legislature.lineage_depth: expected 0 to 10, got {depth}")
     leg = LegislatureSettings(
         api_url=_url(legislature, "api_url", where, defaults.api_url),
         site_url=_url(legislature, "site_url", where, defaults.site_url),
+        lineage_depth=depth,
     )
     return Config(
         path=path.resolve() if path else None,
@@ -167,24 +173,24 @@ def _measures(items: Any, where: str) -> tuple[Measure, ...]:
         aliases = item.get("aliases", [])
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             raise ConfigError(f"{where}: {key}aliases: expected an array of strings")
-        measures.append(
-            Measure(name=name.strip(), aliases=tuple(aliases), bills=_bills(item, where, key))
-        )
+        bills, companions = _bills(item, where, key)
+        measures.append(Measure(name.strip(), tuple(aliases), bills, frozenset(companions)))
     return tuple(measures)
 
 
-def _bills(item: dict[str, Any], where: str, key: str) -> tuple[BillRef, ...]:
+def _bills(item: dict[str, Any], where: str, key: str) -> tuple[tuple[BillRef, ...], list[BillRef]]:
     bills = item.get("bills")
     if not isinstance(bills, list) or not bills:
         raise ConfigError(f"{where}: {key}bills: required, an array of {{court, number}} tables")
     refs: list[BillRef] = []
+    companions: list[BillRef] = []
     for index, bill in enumerate(bills):
         bkey = f"{key}bills[{index}]"
         if not isinstance(bill, dict):
             raise ConfigError(
                 f'{where}: {bkey}: expected a table like {{court = 194, number = "S.1681"}}'
             )
-        unknown = set(bill) - {"court", "number"}
+        unknown = set(bill) - {"court", "number", "role"}
         if unknown:
             raise ConfigError(f"{where}: {bkey}.{sorted(unknown)[0]}: unknown key")
         court = bill.get("court")
@@ -197,14 +203,19 @@ def _bills(item: dict[str, Any], where: str, key: str) -> tuple[BillRef, ...]:
             raise ConfigError(
                 f'{where}: {bkey}.number: expected a string like "S.997", got {number!r}'
             )
+        role = bill.get("role", "bill")
+        if role not in ("bill", "companion"):
+            raise ConfigError(f'{where}: {bkey}.role: expected "bill" or "companion", got {role!r}')
         try:
             refs.append(BillRef.parse(court, number))
+            if role == "companion":
+                companions.append(refs[-1])
         except BadNumber:
             raise ConfigError(
                 f"{where}: {bkey}.number: {number!r} is not a bill or docket number"
                 " (H.n, S.n, HD.n, SD.n)"
             ) from None
-    return tuple(refs)
+    return tuple(refs), companions
 
 
 def _check_keys(table: dict[str, Any], allowed: set[str], where: str, prefix: str) -> None:

@@ -1,4 +1,4 @@
-"""The database tables: bills, their actions, snapshots, crawl runs and per-item crawl errors."""
+"""The database tables: bills, actions, relations, snapshots, crawl runs and crawl errors."""
 
 from __future__ import annotations
 
@@ -80,6 +80,8 @@ class Bill(Base):
     last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     content_hash: Mapped[str | None] = mapped_column(String(64))
+    # None for a bill the config names; else how a crawl reached it ("999:H.1001 replaced_by").
+    found_via: Mapped[str | None] = mapped_column(Text)
 
     actions: Mapped[list[Action]] = relationship(
         back_populates="bill", order_by="Action.position", cascade="all, delete-orphan"
@@ -87,10 +89,34 @@ class Bill(Base):
     snapshots: Mapped[list[Snapshot]] = relationship(
         back_populates="bill", order_by="Snapshot.id", cascade="all, delete-orphan"
     )
+    relations: Mapped[list[BillRelation]] = relationship(
+        back_populates="bill", order_by="BillRelation.id", cascade="all, delete-orphan"
+    )
 
     @property
     def key(self) -> str:
         return f"{self.court}:{self.number}"
+
+
+class BillRelation(Base):
+    """`bill type object`: a typed link from a stored bill to another (stored or not yet) bill."""
+
+    __tablename__ = "relations"
+    __table_args__ = (
+        UniqueConstraint("bill_id", "type", "object_court", "object_number"),
+        Index("ix_relations_object", "object_court", "object_number"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bill_id: Mapped[int] = mapped_column(ForeignKey("bills.id", ondelete="CASCADE"), index=True)
+    type: Mapped[str] = mapped_column(String(32))
+    object_court: Mapped[int] = mapped_column(Integer)
+    object_number: Mapped[str] = mapped_column(String(16))
+    since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    evidence: Mapped[str] = mapped_column(Text)  # the history row or document field it came from
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    bill: Mapped[Bill] = relationship(back_populates="relations")
 
 
 class Action(Base):

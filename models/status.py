@@ -1,18 +1,23 @@
-"""The status report: every measure and its bills, with stage, last action and freshness."""
+"""The status report: every measure, its live line and lineage, and each bill's stage and links."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from . import lineage
+from .calendar import court, court_ended, formal_sessions_over
 from .config import Config, Measure
-from .numbers import BillRef
-from .schema import Action, Bill
-from .stages import StageResult, stage_of, stage_rank
+from .numbers import BillRef, chamber_of, is_docket
+from .schema import Bill, BillRelation
+from .stages import TERMINAL_STAGES, stage_of, stage_rank
 from .store import find_bill
+
+# Relations that keep a proposal in one measure when the status gathers its bills.
+GATHERED = frozenset(lineage.PROGRESSION) | {"other_version"}
 
 
 @dataclass(frozen=True)
@@ -23,8 +28,19 @@ class LastAction:
 
 
 @dataclass(frozen=True)
+class RelationView:
+    """A relation as seen from one bill (incoming ones shown by their inverse type)."""
+
+    type: str
+    court: int
+    number: str
+    since: datetime | None
+    evidence: str
+
+
+@dataclass(frozen=True)
 class BillStatus:
-    """One tracked bill as the record shows it now; `stage` is None until it was first read."""
+    """One bill as the record shows it now; `stage` is None until it was first read."""
 
     court: int
     number: str
@@ -37,10 +53,19 @@ class BillStatus:
     url: str | None
     checked_at: datetime | None
     changed_at: datetime | None
+    relations: tuple[RelationView, ...] = ()
+    found_via: str | None = None
+    role: str = "bill"  # bill, companion, or lineage (reached from a configured bill)
+    successor: BillRef | None = None
+    session_note: str | None = None
 
     @property
     def key(self) -> str:
         return f"{self.court}:{self.number}"
+
+    @property
+    def live(self) -> bool:
+        return self.stage is not None and self.stage not in TERMINAL_STAGES
 
 
 @dataclass(frozen=True)
@@ -48,6 +73,9 @@ class MeasureStatus:
     name: str
     stage: str | None
     bills: list[BillStatus] = field(default_factory=list)
+    live_bill: BillStatus | None = None
+    lineage: str = ""
+    dead_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,39 +93,161 @@ def build_status(session: Session, config: Config, now: datetime) -> StatusRepor
 
 
 def measure_status(session: Session, measure: Measure, now: datetime) -> MeasureStatus:
-    bills: list[BillStatus] = []
+    configured = configured_relations(measure)
+    bills = [with_configured(b, configured) for b in gather(session, measure, now)]
+    edges = [
+        lineage.Edge(b.key, r.type, f"{r.court}:{r.number}", r.evidence)
+        for b in bills
+        for r in b.relations
+    ]
+    live = [b for b in bills if b.live]
+    read = [b for b in bills if b.stage is not None]
+    best = max(
+        live,
+        key=lambda b: (stage_rank(b.stage or "filed"), b.role != "companion", b.stage_date or now),
+        default=None,
+    )
+    nodes = [lineage.ChainNode(b.court, b.number, b.stage) for b in bills if b.role != "companion"]
+    chain = lineage.chain_text(nodes, edges, best.key if best else None)
+    companions = [b for b in bills if b.role == "companion"]
+    if companions:
+        chain += "; companion " + ", ".join(b.number for b in companions)
+    if best is not None:
+        return MeasureStatus(measure.name, best.stage, bills, best, chain)
+    if not read:
+        return MeasureStatus(measure.name, None, bills, None, chain)
+    last = max(read, key=lambda b: b.stage_date or now)
+    reason = f"every bill is dead; the last, {last.number} ({last.court}): {last.stage_reason}"
+    if last.successor:
+        reason += f"; successor {last.successor.number} ({last.successor.court})"
+    return MeasureStatus(measure.name, "dead", bills, None, chain, reason)
+
+
+def gather(session: Session, measure: Measure, now: datetime) -> list[BillStatus]:
+    """The measure's configured bills, then the stored bills their relations lead to."""
+    result: list[BillStatus] = []
     seen: set[int] = set()
-    for ref in measure.bills:
+    queue: list[tuple[BillRef, str]] = [
+        (ref, "companion" if ref in measure.companions else "bill") for ref in measure.bills
+    ]
+    while queue:
+        ref, role = queue.pop(0)
         bill = _load(session, ref)
         if bill is None:
-            bills.append(_unread(ref))
-        elif bill.id not in seen:
-            seen.add(bill.id)
-            bills.append(bill_status(bill, now))
-    stages = [b.stage for b in bills if b.stage is not None]
-    stage = max(stages, key=stage_rank) if stages else None
-    return MeasureStatus(name=measure.name, stage=stage, bills=bills)
+            if role != "lineage":
+                result.append(_unread(ref, role))
+            continue
+        if bill.id in seen:
+            continue
+        seen.add(bill.id)
+        status = bill_status(session, bill, now, role)
+        result.append(status)
+        for relation in status.relations:
+            if relation.type in GATHERED:
+                queue.append((BillRef(relation.court, relation.number), "lineage"))
+    return result
 
 
-def bill_status(bill: Bill, now: datetime) -> BillStatus:
-    actions: list[Action] = list(bill.actions)
-    result: StageResult = stage_of(
-        [_Row(a.date, a.branch, a.text) for a in actions], bill.court, now
+def configured_relations(measure: Measure) -> list[tuple[BillRef, str, BillRef]]:
+    """What the config says: both chambers' bills of one court are versions of each other, and a
+    bill marked `role = "companion"` is the companion of the other chamber's bills."""
+    bills = [r for r in measure.bills if not is_docket(r.number)]
+    found = []
+    for a in bills:
+        for b in bills:
+            if a == b or a.court != b.court or chamber_of(a.number) == chamber_of(b.number):
+                continue
+            both_plain = a not in measure.companions and b not in measure.companions
+            if both_plain:
+                found.append((a, "other_version", b))
+            elif (a in measure.companions) != (b in measure.companions):
+                found.append((a, "companion", b))
+    return found
+
+
+def with_configured(bill: BillStatus, configured: list[tuple[BillRef, str, BillRef]]) -> BillStatus:
+    have = {(r.type, r.court, r.number) for r in bill.relations}
+    extra = tuple(
+        RelationView(kind, b.court, b.number, None, "")
+        for a, kind, b in configured
+        if a.court == bill.court
+        and a.number in (bill.number, bill.docket)
+        and (kind, b.court, b.number) not in have
     )
+    return replace(bill, relations=bill.relations + extra) if extra else bill
+
+
+def bill_status(session: Session, bill: Bill, now: datetime, role: str = "bill") -> BillStatus:
+    actions = list(bill.actions)
+    result = stage_of(actions_view(bill), bill.court, now)
     last = actions[-1] if actions else None
+    relations = relations_of(session, bill)
+    stage = result.stage if bill.last_checked_at else None
     return BillStatus(
         court=bill.court,
         number=bill.number,
         docket=bill.docket if bill.docket != bill.number else None,
         title=bill.title,
-        stage=result.stage if bill.last_checked_at else None,
+        stage=stage,
         stage_date=result.date,
         stage_reason=result.reason,
         last_action=LastAction(last.date, last.branch, last.text) if last else None,
         url=bill.url,
         checked_at=bill.last_checked_at,
         changed_at=bill.changed_at,
+        relations=tuple(relations),
+        found_via=bill.found_via,
+        role="lineage" if role == "lineage" or (bill.found_via and role == "bill") else role,
+        successor=successor(relations) if stage in TERMINAL_STAGES else None,
+        session_note=session_note(bill.court, stage, now),
     )
+
+
+def relations_of(session: Session, bill: Bill) -> list[RelationView]:
+    """The bill's own relations, and other bills' relations to it read the other way round."""
+    own = [
+        RelationView(r.type, r.object_court, r.object_number, r.since, r.evidence)
+        for r in bill.relations
+    ]
+    numbers = [n for n in (bill.number, bill.docket) if n]
+    incoming = session.scalars(
+        select(BillRelation)
+        .where(BillRelation.object_court == bill.court, BillRelation.object_number.in_(numbers))
+        .options(selectinload(BillRelation.bill))
+    ).all()
+    theirs = [
+        RelationView(
+            lineage.INVERSE.get(r.type, r.type), r.bill.court, r.bill.number, r.since, r.evidence
+        )
+        for r in incoming
+        if r.bill_id != bill.id
+    ]
+    seen: set[tuple[str, int, str]] = set()
+    unique = []
+    for view in own + theirs:
+        key = (view.type, view.court, view.number)
+        if key not in seen and not (view.court == bill.court and view.number in numbers):
+            seen.add(key)
+            unique.append(view)
+    return unique
+
+
+def successor(relations: list[RelationView]) -> BillRef | None:
+    for kind in lineage.SUCCESSION:
+        for relation in relations:
+            if relation.type == kind:
+                return BillRef(relation.court, relation.number)
+    return None
+
+
+def session_note(court_number: int, stage: str | None, now: datetime) -> str | None:
+    """After July 31 of its second year, a live bill of the sitting court moves only informally."""
+    if stage is None or stage in TERMINAL_STAGES or stage in ("signed", "veto_overridden"):
+        return None
+    if formal_sessions_over(court_number, now) and not court_ended(court_number, now):
+        end = court(court_number).formal_sessions_end.isoformat()
+        return f"formal sessions ended {end}; only informal sessions can act"
+    return None
 
 
 @dataclass(frozen=True)
@@ -107,15 +257,23 @@ class _Row:
     action: str
 
 
+def actions_view(bill: Bill) -> list[_Row]:
+    return [_Row(a.date, a.branch, a.text) for a in bill.actions]
+
+
 def _load(session: Session, ref: BillRef) -> Bill | None:
     bill = find_bill(session, ref.court, [ref.number])
     if bill is None:
         return None
-    query = select(Bill).where(Bill.id == bill.id).options(selectinload(Bill.actions))
+    query = (
+        select(Bill)
+        .where(Bill.id == bill.id)
+        .options(selectinload(Bill.actions), selectinload(Bill.relations))
+    )
     return session.scalars(query).one()
 
 
-def _unread(ref: BillRef) -> BillStatus:
+def _unread(ref: BillRef, role: str) -> BillStatus:
     return BillStatus(
         court=ref.court,
         number=ref.number,
@@ -128,4 +286,5 @@ def _unread(ref: BillRef) -> BillStatus:
         url=None,
         checked_at=None,
         changed_at=None,
+        role=role,
     )

@@ -13,8 +13,9 @@ from typing import Protocol
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from . import lineage
 from .calendar import EASTERN
-from .schema import Action, Bill, CrawlError, CrawlRun, Snapshot, utcnow
+from .schema import Action, Bill, BillRelation, CrawlError, CrawlRun, Snapshot, utcnow
 from .stages import ActionLike, categorize, stage_of
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,10 @@ class BillData(Protocol):
     def pinslip(self) -> str | None: ...
     @property
     def sponsor(self) -> str | None: ...
+    @property
+    def document_text(self) -> str | None: ...
+    @property
+    def found_via(self) -> str | None: ...
     @property
     def actions(self) -> Sequence[ActionLike]: ...
     @property
@@ -83,7 +88,7 @@ def record_failure(
 ) -> None:
     session.add(CrawlError(run_id=run.id, subject=subject, url=url, message=message))
     run.failed += 1
-    logger.warning("%s failed: %s", subject, message)
+    logger.info("%s failed: %s", subject, message)  # the CLI prints each failure once
 
 
 def find_bill(session: Session, court: int, numbers: Sequence[str | None]) -> Bill | None:
@@ -123,8 +128,12 @@ def save_bill(
     bill.pinslip = data.pinslip or bill.pinslip
     bill.sponsor = data.sponsor or bill.sponsor
     bill.url = data.url
+    bill.found_via = data.found_via
     bill.last_checked_at = now
     run.checked += 1
+    if bill.id is None:
+        session.flush()
+    sync_relations(session, bill, relations_of(data, bill.first_seen_at))
     content = bill_content(bill, data.actions)
     digest = content_hash(content)
     stage = stage_of(data.actions, data.court, now).stage
@@ -164,6 +173,44 @@ def save_bill(
     run.changed += 1
     session.flush()
     return SaveResult(bill.id, bill.key, changed=True, stage=stage)
+
+
+def relations_of(data: BillData, first_seen: datetime | None) -> list[lineage.Relation]:
+    """Everything the read states about other bills: its rows, its docket, a refile note."""
+    return lineage.relations_from_actions(data.court, data.actions) + (
+        lineage.relations_from_document(
+            data.court,
+            data.bill_number,
+            data.docket_number,
+            [data.pinslip, data.document_text],
+            data.actions[0].date if data.actions else first_seen,
+        )
+    )
+
+
+def sync_relations(session: Session, bill: Bill, found: list[lineage.Relation]) -> None:
+    """Add the relations newly stated; drop those the record no longer states (a stricken row).
+
+    A relation is dropped only when the source that states it was read: a bill page gives no
+    document text, so a refile note read from the API is kept when the HTML page is read.
+    """
+    wanted = {(r.type, r.court, r.number): r for r in found}
+    for stored in list(bill.relations):
+        key = (stored.type, stored.object_court, stored.object_number)
+        if key in wanted:
+            wanted.pop(key)
+        elif stored.type in ("replaced_by", "study_order", "accompanied_by", "other_version"):
+            session.delete(stored)
+    for relation in wanted.values():
+        bill.relations.append(
+            BillRelation(
+                type=relation.type,
+                object_court=relation.court,
+                object_number=relation.number,
+                since=relation.since,
+                evidence=relation.evidence,
+            )
+        )
 
 
 def bill_content(bill: Bill, actions: Sequence[ActionLike]) -> dict[str, object]:

@@ -8,7 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from models.calendar import EASTERN
-from models.status import BillStatus, StatusReport
+from models.numbers import BillRef
+from models.stages import TERMINAL_STAGES
+from models.status import BillStatus, MeasureStatus, StatusReport
 
 
 def day(when: datetime | None) -> str:
@@ -28,6 +30,9 @@ def status_json(report: StatusReport) -> str:
             {
                 "name": measure.name,
                 "stage": measure.stage,
+                "live_bill": _ref_json(measure.live_bill),
+                "lineage": measure.lineage,
+                "dead_reason": measure.dead_reason,
                 "bills": [_bill_json(bill) for bill in measure.bills],
             }
             for measure in report.measures
@@ -52,37 +57,82 @@ def _bill_json(bill: BillStatus) -> dict[str, Any]:
         "url": bill.url,
         "checked_at": stamp(bill.checked_at),
         "changed_at": stamp(bill.changed_at),
+        "role": bill.role,
+        "found_via": bill.found_via,
+        "relations": [
+            {"type": r.type, "court": r.court, "number": r.number, "since": day(r.since) or None}
+            for r in bill.relations
+        ],
+        "dead_reason": bill.stage_reason if bill.stage in TERMINAL_STAGES else None,
+        "successor": _ref_json(bill.successor),
+        "session_note": bill.session_note,
     }
+
+
+def _ref_json(ref: BillStatus | BillRef | None) -> dict[str, Any] | None:
+    return {"court": ref.court, "number": ref.number} if ref else None
 
 
 STATUS_COLUMNS = ("bill", "stage", "since", "last action", "title")
 
 
-def status_rows(report: StatusReport) -> list[tuple[str, list[list[str]]]]:
-    """One (heading, rows) block per measure."""
+def status_rows(report: StatusReport) -> list[tuple[str, list[list[str]], list[str]]]:
+    """One (heading, rows, notes) block per measure; a note shared by bills is listed once."""
     blocks = []
     for measure in report.measures:
         rows = []
+        notes: dict[str, list[str]] = {}
         for bill in measure.bills:
             last = bill.last_action
-            name = f"{bill.number} ({bill.court})" + (f" [{bill.docket}]" if bill.docket else "")
             rows.append(
                 [
-                    name,
+                    bill_label(bill),
                     bill.stage or "not read yet",
                     day(bill.stage_date),
                     f"{day(last.date)} {last.branch}: {last.text}" if last else "",
                     bill.title or "",
                 ]
             )
-        blocks.append((f"{measure.name} — {measure.stage or 'not read yet'}", rows))
+            for note in bill_notes(bill):
+                notes.setdefault(note, []).append(bill.number)
+        lines = [f"{', '.join(numbers)}: {note}" for note, numbers in notes.items()]
+        blocks.append((measure_heading(measure), rows, lines))
     return blocks
+
+
+def bill_label(bill: BillStatus) -> str:
+    label = f"{bill.number} ({bill.court})" + (f" [{bill.docket}]" if bill.docket else "")
+    marks = {"companion": " companion", "lineage": " via lineage"}
+    return label + marks.get(bill.role, "")
+
+
+def bill_notes(bill: BillStatus) -> list[str]:
+    """What a reader must not miss about a bill: its fate and successor, informal sessions."""
+    notes = []
+    if bill.stage in TERMINAL_STAGES and bill.stage_reason:
+        fate = bill.stage_reason
+        if bill.successor:
+            fate += f"; successor {bill.successor.number} ({bill.successor.court})"
+        notes.append(fate)
+    if bill.session_note:
+        notes.append(bill.session_note)
+    return notes
+
+
+def measure_heading(measure: MeasureStatus) -> str:
+    heading = f"{measure.name} — {measure.stage or 'not read yet'}"
+    if measure.live_bill:
+        heading += f" (live bill {measure.live_bill.number})"
+    if measure.dead_reason:
+        heading += f" ({measure.dead_reason})"
+    return heading + (f"\n  lineage: {measure.lineage}" if measure.lineage else "")
 
 
 def status_table(report: StatusReport, width: int = 160) -> str:
     lines = [f"legistrack status, {report.generated_at.astimezone(EASTERN):%Y-%m-%d %H:%M %Z}"]
-    for heading, rows in status_rows(report):
+    for heading, rows, notes in status_rows(report):
         lines += ["", heading, *table(STATUS_COLUMNS, rows, width, indent="  ")]
+        lines += [f"  note: {note}" for note in notes]
     return "\n".join(lines)
 
 
@@ -90,16 +140,25 @@ def status_markdown(report: StatusReport) -> str:
     lines = [f"# Status of tracked legislation ({day(report.generated_at)})"]
     for measure in report.measures:
         lines += ["", f"## {measure.name}: {measure.stage or 'not read yet'}", ""]
-        lines += ["| bill | stage | since | last action | title |", "|---|---|---|---|---|"]
+        if measure.live_bill:
+            lines.append(f"Live bill: {measure.live_bill.number} ({measure.live_bill.court}).")
+        if measure.dead_reason:
+            lines.append(f"Dead: {measure.dead_reason}.")
+        if measure.lineage:
+            lines += [f"Lineage: `{measure.lineage}`", ""]
+        lines += ["| bill | stage | since | last action | title / notes |", "|---|---|---|---|---|"]
         for bill in measure.bills:
             last = bill.last_action
-            number = f"[{bill.number}]({bill.url})" if bill.url else bill.number
+            label = bill_label(bill)
+            number = (
+                label.replace(bill.number, f"[{bill.number}]({bill.url})", 1) if bill.url else label
+            )
             cells = [
-                f"{number} ({bill.court})",
+                number,
                 f"`{bill.stage}`" if bill.stage else "not read yet",
                 day(bill.stage_date),
                 f"{day(last.date)} {last.branch}: {last.text}" if last else "",
-                bill.title or "",
+                "; ".join(x for x in (bill.title, *bill_notes(bill)) if x),
             ]
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)

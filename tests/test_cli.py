@@ -115,7 +115,8 @@ def test_status_json_contract_and_unread_bills(project: Project) -> None:
     assert set(document) >= {"generated_at", "measures"}
     measure = document["measures"][0]
     assert measure["name"] == "Made-up measure"
-    assert measure["stage"] == "reported_favorably"  # H.2002 beats the replaced H.1001
+    assert measure["stage"] == "passed_both"  # H.1002, the new draft of H.1001, found by lineage
+    assert measure["live_bill"] == {"court": 999, "number": "H.1002"}
     bill = next(b for b in measure["bills"] if b["number"] == "H.2002")
     assert set(bill) >= {
         "court", "number", "docket", "title", "stage", "stage_date", "last_action", "url",
@@ -130,11 +131,11 @@ def test_status_json_contract_and_unread_bills(project: Project) -> None:
 def test_status_table_and_markdown(project: Project) -> None:
     project.run("crawl", check=True)
     table = project.run("status", check=True).out
-    assert "Made-up measure — reported_favorably" in table
+    assert "Made-up measure — passed_both (live bill H.1002)" in table
     assert "H.2002 (999) [HD.2001]" in table
     markdown = project.run("status", "--format", "markdown", check=True).out
     assert "## Made-up Senate bill: passed_senate" in markdown
-    assert "| bill | stage | since | last action | title |" in markdown
+    assert "| bill | stage | since | last action | title / notes |" in markdown
 
 
 def test_history_of_an_unknown_bill_is_one_line(project: Project) -> None:

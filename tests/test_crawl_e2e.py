@@ -43,8 +43,9 @@ def status(project: Project) -> dict[str, dict[str, object]]:
 
 def test_first_crawl_stores_every_bill(project: Project) -> None:
     result = project.run("crawl", check=True)
-    assert "legislature: 3 bills checked, 3 changed, 0 failed" in result.out
-    assert counts(project.database_url) == {"bills": 3, "snapshots": 3, "runs": 1}
+    # 3 configured bills, and by lineage H.1002 (new draft of H.1001) and S.1006 (its Senate text)
+    assert "legislature: 5 bills checked, 5 changed, 0 failed" in result.out
+    assert counts(project.database_url) == {"bills": 5, "snapshots": 5, "runs": 1}
     bills = status(project)
     assert bills["999:H.1001"]["stage"] == "replaced"
     assert bills["999:S.1003"]["stage"] == "passed_senate"
@@ -55,8 +56,8 @@ def test_unchanged_recrawl_adds_no_snapshot_but_records_the_check(project: Proje
     project.run("crawl", check=True)
     first = status(project)
     result = project.run("crawl", check=True)
-    assert "3 bills checked, 0 changed, 0 failed" in result.out
-    assert counts(project.database_url) == {"bills": 3, "snapshots": 3, "runs": 2}
+    assert "5 bills checked, 0 changed, 0 failed" in result.out
+    assert counts(project.database_url) == {"bills": 5, "snapshots": 5, "runs": 2}
     second = status(project)
     for key, bill in second.items():
         assert bill["checked_at"] > first[key]["checked_at"], key
@@ -79,8 +80,8 @@ def test_changed_history_adds_exactly_one_snapshot_for_that_bill(
     )
     path.write_text(json.dumps(rows))
     result = project.run("crawl", check=True)
-    assert "3 bills checked, 1 changed, 0 failed" in result.out
-    assert counts(project.database_url)["snapshots"] == 4
+    assert "5 bills checked, 1 changed, 0 failed" in result.out
+    assert counts(project.database_url)["snapshots"] == 6
     assert len(snapshots_of(project.database_url, 999, "S.1003")) == 2
     assert len(snapshots_of(project.database_url, 999, "H.1001")) == 1
     assert status(project)["999:S.1003"]["stage"] == "passed_both"

@@ -14,6 +14,7 @@ from crawler.items import BillFailure, BillItem, HistoryAction
 from crawler.parsers.api import ApiDocument, parse_document, parse_history, sort_actions
 from crawler.parsers.bill_page import BillPage, parse_bill_page, parse_history_fragment
 from crawler.parsers.errors import ParseError
+from models import lineage
 from models.config import Config, find_config_path, load_config
 from models.numbers import BillRef, compact_number
 
@@ -30,6 +31,8 @@ class LegislatureSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.config = config
         self.outcomes: dict[BillRef, str] = {}
+        self.depths: dict[BillRef, int] = {}  # every bill this crawl asked for, and how far
+        self.via: dict[BillRef, str] = {}  # how a bill fetched by lineage was reached
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> LegislatureSpider:
@@ -41,11 +44,14 @@ class LegislatureSpider(scrapy.Spider):
 
     @property
     def refs(self) -> list[BillRef]:
+        """The configured bills (lineage may add more during the crawl)."""
         assert self.config is not None
         return self.config.tracked_bills()
 
     async def start(self) -> AsyncIterator[Any]:
         for ref in self.refs:
+            self.depths.setdefault(ref, 0)
+        for ref in list(self.depths):
             yield self.document_request(ref)
 
     # --- the API -------------------------------------------------------------------------------
@@ -92,7 +98,7 @@ class LegislatureSpider(scrapy.Spider):
             yield from self.fallback(ref, f"API: {_reason(exc, response)}")
             return
         number = document.bill_number or document.docket_number or ref.number
-        yield self._done(
+        yield from self._done(
             ref,
             BillItem(
                 court=ref.court,
@@ -195,7 +201,7 @@ class LegislatureSpider(scrapy.Spider):
             yield self.fragment_request(ref, api_reason, page, page_url, number + 1, rows)
             return
         bill_number = None if page.number.split(".")[0] in ("HD", "SD") else page.number
-        yield self._done(
+        yield from self._done(
             ref,
             BillItem(
                 court=ref.court,
@@ -231,17 +237,31 @@ class LegislatureSpider(scrapy.Spider):
             shown = ", ".join(n for n in numbers if n) or "no number"
             raise ParseError(f"response is about {shown}, not {ref.number}")
 
-    def _done(self, ref: BillRef, item: BillItem) -> BillItem:
+    def _done(self, ref: BillRef, item: BillItem) -> Iterator[Any]:
+        """The item, then a request for each bill its relations lead to, within the depth."""
+        assert self.config is not None
         self.outcomes[ref] = "read"
-        return item
+        depth = self.depths.get(ref, 0)
+        item.lineage_depth = depth
+        item.found_via = self.via.get(ref)
+        yield item
+        if depth >= self.config.legislature.lineage_depth:
+            return
+        for relation in lineage.relations_from_actions(item.court, item.actions):
+            target = BillRef(relation.court, relation.number)
+            if relation.type in lineage.FOLLOWED and target not in self.depths:
+                self.depths[target] = depth + 1
+                self.via[target] = f"{ref.key} {relation.type}"
+                self.logger.info("%s: following %s to %s", ref.key, relation.type, target.key)
+                yield self.document_request(target)
 
     def _failed(self, ref: BillRef, error: str, url: str) -> BillFailure:
         self.outcomes[ref] = "failed"
         return BillFailure(court=ref.court, tracked_number=ref.number, error=error, url=url)
 
     def unresolved(self) -> list[BillRef]:
-        """Tracked bills that got neither an item nor a recorded failure."""
-        return [ref for ref in self.refs if ref not in self.outcomes]
+        """Bills asked for that got neither an item nor a recorded failure."""
+        return [ref for ref in self.depths if ref not in self.outcomes]
 
 
 def _reason(exc: Exception, response: Response) -> str:
