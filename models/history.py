@@ -80,3 +80,52 @@ def _key(action: dict[str, str]) -> tuple[str, str, str]:
 
 def _row(key: tuple[str, str, str]) -> dict[str, str]:
     return {"date": key[0], "branch": key[1], "action": key[2]}
+
+
+@dataclass(frozen=True)
+class SnapshotDiff:
+    """What changed between two snapshots of one bill."""
+
+    old_taken_at: datetime | None
+    new_taken_at: datetime
+    stage: tuple[str | None, str]
+    added: list[dict[str, str]]
+    removed: list[dict[str, str]]
+    title: tuple[str | None, str | None] | None
+
+
+class NothingToCompare(LookupError):
+    """No snapshot at or before the date asked for."""
+
+
+def diff_snapshots(
+    session: Session, bill: Bill, since: datetime | None, until: datetime | None
+) -> SnapshotDiff:
+    """Compare the bill's last snapshot taken at or before `since` with the last at or before
+    `until` (default: the newest). Without `since`, the one before the newer is the older."""
+    snapshots = list(
+        session.scalars(select(Snapshot).where(Snapshot.bill_id == bill.id).order_by(Snapshot.id))
+    )
+    newer_pool = [s for s in snapshots if until is None or s.taken_at <= until]
+    if not newer_pool:
+        raise NothingToCompare(f"no snapshot of {bill.key} at or before {until}")
+    newer = newer_pool[-1]
+    if since is None:
+        index = snapshots.index(newer)
+        older = snapshots[index - 1] if index else None
+    else:
+        older_pool = [s for s in snapshots if s.taken_at <= since]
+        older = older_pool[-1] if older_pool else None
+    old_content = json.loads(older.content) if older else {"actions": [], "title": None}
+    new_content = json.loads(newer.content)
+    old = Counter(_key(a) for a in old_content["actions"])
+    new = Counter(_key(a) for a in new_content["actions"])
+    title_change = (old_content["title"], new_content["title"])
+    return SnapshotDiff(
+        old_taken_at=older.taken_at if older else None,
+        new_taken_at=newer.taken_at,
+        stage=(older.stage if older else None, newer.stage),
+        added=[_row(k) for k in (new - old).elements()],
+        removed=[_row(k) for k in (old - new).elements()],
+        title=title_change if title_change[0] != title_change[1] else None,
+    )

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from . import lineage
-from .calendar import court, court_ended, formal_sessions_over
+from .calendar import EASTERN, court, court_ended, formal_sessions_over
 from .config import Config, Measure
 from .numbers import BillRef, chamber_of, is_docket
 from .schema import Bill, BillRelation
@@ -49,6 +49,7 @@ class BillStatus:
     stage: str | None
     stage_date: datetime | None
     stage_reason: str | None
+    stage_action: str | None  # the history row that set the stage, when one did
     last_action: LastAction | None
     url: str | None
     checked_at: datetime | None
@@ -118,6 +119,10 @@ def measure_status(session: Session, measure: Measure, now: datetime) -> Measure
         return MeasureStatus(measure.name, None, bills, None, chain)
     last = max(read, key=lambda b: b.stage_date or now)
     reason = f"every bill is dead; the last, {last.number} ({last.court}): {last.stage_reason}"
+    if last.stage_date:
+        reason += f" on {last.stage_date.astimezone(EASTERN).date().isoformat()}"
+    if last.stage_action:
+        reason += f" ({last.stage_action})"
     if last.successor:
         reason += f"; successor {last.successor.number} ({last.successor.court})"
     return MeasureStatus(measure.name, "dead", bills, None, chain, reason)
@@ -191,6 +196,7 @@ def bill_status(session: Session, bill: Bill, now: datetime, role: str = "bill")
         stage=stage,
         stage_date=result.date,
         stage_reason=result.reason,
+        stage_action=result.action,
         last_action=LastAction(last.date, last.branch, last.text) if last else None,
         url=bill.url,
         checked_at=bill.last_checked_at,
@@ -226,7 +232,7 @@ def relations_of(session: Session, bill: Bill) -> list[RelationView]:
     unique = []
     for view in own + theirs:
         key = (view.type, view.court, view.number)
-        if key not in seen and not (view.court == bill.court and view.number in numbers):
+        if key not in seen:
             seen.add(key)
             unique.append(view)
     return unique
@@ -282,6 +288,7 @@ def _unread(ref: BillRef, role: str) -> BillStatus:
         stage=None,
         stage_date=None,
         stage_reason=None,
+        stage_action=None,
         last_action=None,
         url=None,
         checked_at=None,

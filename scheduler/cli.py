@@ -1,4 +1,4 @@
-"""The `legistrack` command line: init, crawl, status, history and the offline demo."""
+"""The `legistrack` command line: init, crawl, status, history, diff and the offline demo."""
 
 from __future__ import annotations
 
@@ -6,17 +6,20 @@ import functools
 import logging
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
+from sqlalchemy.orm import Session
 
 from crawler.run import CrawlDidNotRun, run_crawl
 from models.config import Config, ConfigError, find_config_path, load_config
 from models.db import DatabaseUnavailable, ensure_schema, make_engine, session_scope, upgrade
-from models.history import bills_numbered, snapshot_changes
+from models.history import NothingToCompare, bills_numbered, diff_snapshots, snapshot_changes
 from models.numbers import BadNumber, canonical_number
-from models.schema import CrawlRun
+from models.schema import Bill, CrawlRun
+from models.status import relations_of
 
 from . import formatting
 from .reports import render_status
@@ -25,7 +28,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_FAILED = 2
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """One clear line on stderr, exit status 2: the CLI's only way out of an error."""
     click.echo(f"legistrack: error: {message}", err=True)
     sys.exit(EXIT_FAILED)
@@ -143,24 +146,21 @@ def status(ctx: click.Context, fmt: str) -> None:
 @click.pass_context
 @one_line_errors
 def history(ctx: click.Context, number: str, court: int | None) -> None:
-    """Snapshots of one bill over time, and the actions each one added."""
+    """A bill's lineage, its snapshots over time, and the actions each one added."""
     config = load(ctx)
-    wanted = canonical_number(number)
     engine = make_engine(config.database_url)
     ensure_schema(engine)
     with session_scope(engine) as session:
-        bills = bills_numbered(session, wanted, court)
-        if not bills:
-            where = f" in court {court}" if court else ""
-            fail(f"no stored bill {wanted}{where}; run `legistrack crawl` first")
-        if len(bills) > 1:
-            courts = ", ".join(str(b.court) for b in bills)
-            fail(f"{wanted} is stored for courts {courts}: pass --court")
-        bill = bills[0]
+        bill = one_bill(session, number, court)
         click.echo(f"{bill.number} ({bill.court}) {bill.title or ''}".rstrip())
         if bill.docket and bill.docket != bill.number:
             click.echo(f"docket {bill.docket}")
+        if bill.found_via:
+            click.echo(f"fetched by lineage: {bill.found_via}")
         click.echo(f"{bill.url or ''}")
+        for relation in relations_of(session, bill):
+            since = f" since {formatting.day(relation.since)}" if relation.since else ""
+            click.echo(f"  {relation.type} {relation.number} ({relation.court}){since}")
         for change in snapshot_changes(session, bill):
             click.echo("")
             click.echo(
@@ -174,6 +174,77 @@ def history(ctx: click.Context, number: str, court: int | None) -> None:
                 click.echo(f"  + {row['date'][:10]} {row['branch']}: {row['action']}")
             for row in change.removed:
                 click.echo(f"  - {row['date'][:10]} {row['branch']}: {row['action']}")
+
+
+@cli.command()
+@click.argument("number")
+@click.option("--court", type=int, help="General Court number, when NUMBER exists in several.")
+@click.option(
+    "--from",
+    "since",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+    help="Compare from the snapshot in force on this date (UTC). Default: the one before --to.",
+)
+@click.option(
+    "--to",
+    "until",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+    help="Compare to the snapshot in force on this date (UTC). Default: the newest.",
+)
+@click.pass_context
+@one_line_errors
+def diff(
+    ctx: click.Context,
+    number: str,
+    court: int | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> None:
+    """What changed in a bill between two snapshots: actions added or removed, stage, title."""
+    config = load(ctx)
+    engine = make_engine(config.database_url)
+    ensure_schema(engine)
+    with session_scope(engine) as session:
+        bill = one_bill(session, number, court)
+        try:
+            change = diff_snapshots(session, bill, end_of_day(since), end_of_day(until))
+        except NothingToCompare as exc:
+            fail(str(exc))
+        old = formatting.stamp(change.old_taken_at) or "nothing (first snapshot)"
+        click.echo(
+            f"{bill.number} ({bill.court}): {old} -> {formatting.stamp(change.new_taken_at)}"
+        )
+        before, after = change.stage
+        click.echo(f"stage: {before} -> {after}" if before != after else f"stage: {after}")
+        if change.title:
+            click.echo(f"title: {change.title[0]!r} -> {change.title[1]!r}")
+        for row in change.added:
+            click.echo(f"+ {row['date'][:10]} {row['branch']}: {row['action']}")
+        for row in change.removed:
+            click.echo(f"- {row['date'][:10]} {row['branch']}: {row['action']}")
+        if not (change.added or change.removed or change.title or before != after):
+            click.echo("no change")
+
+
+def end_of_day(when: datetime | None) -> datetime | None:
+    """A date given alone means that whole day (UTC)."""
+    if when is None:
+        return None
+    if when.time() == datetime.min.time():
+        when = when.replace(hour=23, minute=59, second=59)
+    return when.replace(tzinfo=UTC)
+
+
+def one_bill(session: Session, number: str, court: int | None) -> Bill:
+    wanted = canonical_number(number)
+    bills = bills_numbered(session, wanted, court)
+    if not bills:
+        where = f" in court {court}" if court else ""
+        fail(f"no stored bill {wanted}{where}; run `legistrack crawl` first")
+    if len(bills) > 1:
+        courts = ", ".join(str(b.court) for b in bills)
+        fail(f"{wanted} is stored for courts {courts}: pass --court")
+    return bills[0]
 
 
 @cli.command()
