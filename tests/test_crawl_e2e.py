@@ -124,6 +124,9 @@ def test_html_fallback_alone_reads_a_paginated_history(
         "text": "Signed by the Governor, Chapter 54 of the Acts of 2022",
     }
     assert bill["title"] is None  # the page shows none; never invented
+    assert {"type": "accompanied_by", "court": 192, "number": "S.2028", "since": "2022-04-21"} in (
+        bill["relations"]
+    )
 
 
 def test_404_is_a_recorded_failure_and_the_others_are_saved(
