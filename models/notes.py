@@ -18,7 +18,7 @@ from models.stages import STAGES
 
 NOTE_SUFFIXES = (".md", ".markdown", ".txt")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
-# A claim's status: a stage of models.stages, or "pending" (any live stage: filed ... in conference).
+# A claim's status: a stage of models.stages, or "pending" (any live stage, filed to in conference).
 CLAIM_STAGES: tuple[str, ...] = (*STAGES, "pending")
 _BINARY_SNIFF = 8192
 _GIT_TIMEOUT = 10.0
@@ -45,7 +45,7 @@ class ExplicitClaim:
 
 @dataclass(frozen=True)
 class Note:
-    """One note as read: title, body (text after front matter), date and where the date came from."""
+    """One note as read: title, body (the text after front matter), date and the date's source."""
 
     path: Path
     title: str | None
@@ -70,20 +70,21 @@ _MONTH = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _ORD = r"(?:st|nd|rd|th)?"
-# (pattern, field order); every pattern names its groups m (month), d (day), y (year).
+# Every pattern names its groups m (month), d (day), y (year). Not \b: "_May 2, 2026_" is a date.
 _FULL_DATES = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
-        rf"\b(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}}){_ORD},?\s+(?P<y>\d{{4}})\b",  # Apr 12, 2026
-        rf"\b(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<m>{_MONTH}),?\s+(?P<y>\d{{4}})\b",  # 12 April 2026
-        r"(?<![\d/.-])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)",  # 2026-04-12
-        r"(?<![\d/.-])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})(?![\d/])",  # 4/12/2026 (US)
+        # Apr 12, 2026; 12 April 2026; 2026-04-12; 4/12/2026 (US order)
+        rf"(?<![a-z])(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}}){_ORD},?\s+(?P<y>\d{{4}})(?!\d)",
+        rf"(?<!\d)(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<m>{_MONTH}),?\s+(?P<y>\d{{4}})(?!\d)",
+        r"(?<![\d/.-])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)",
+        r"(?<![\d/.-])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})(?![\d/])",
     )
 )
 _MONTH_DATES = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
-        rf"\b(?P<m>{_MONTH}),?\s+(?P<y>\d{{4}})\b",  # March 2026
+        rf"(?<![a-z])(?P<m>{_MONTH}),?\s+(?P<y>\d{{4}})(?!\d)",  # March 2026
         r"(?<![\d/.-])(?P<y>\d{4})-(?P<m>\d{2})(?![\d/-])",  # 2026-03
     )
 )
@@ -178,6 +179,8 @@ def read_note(path: Path, max_bytes: int = 5_000_000) -> Note:
     markdown = path.suffix.lower() in MARKDOWN_SUFFIXES or meta is not None
     fields = meta or {}
     title = _fm_str(path, fields, "title") or _title(body, markdown)
+    review_every = _fm_period(path, fields)
+    tracks = _fm_tracks(path, fields.get("tracks"))
     note_date, source = _fm_date(path, fields), "front_matter"
     if note_date is None:
         note_date, source = _date_in_text(body), "text"
@@ -192,8 +195,8 @@ def read_note(path: Path, max_bytes: int = 5_000_000) -> Note:
         date=note_date,
         date_source=source,
         weak_date=source == "mtime",
-        review_every=_fm_period(path, fields),
-        tracks=_fm_tracks(path, fields.get("tracks")),
+        review_every=review_every,
+        tracks=tracks,
         format="markdown" if markdown else "text",
     )
 
@@ -305,7 +308,8 @@ def _fm_period(path: Path, fields: dict[str, Any]) -> timedelta | None:
     period = parse_period(value) if isinstance(value, str) else None
     if period is None:
         raise NoteError(
-            path, f"front matter review_every: expected a period like 90d, 12w, 3m or 1y, got {value!r}"
+            path,
+            f"front matter review_every: expected a period like 90d, 12w, 3m or 1y, got {value!r}",
         )
     return period
 
@@ -427,11 +431,7 @@ def _mtime_date(path: Path) -> date | None:
 def _is_note_name(name: str) -> bool:
     """A note file found in a folder: a known suffix, not hidden, not the folder's README."""
     stem, suffix = os.path.splitext(name)
-    return (
-        suffix.lower() in NOTE_SUFFIXES
-        and not name.startswith(".")
-        and stem.lower() != "readme"
-    )
+    return suffix.lower() in NOTE_SUFFIXES and not name.startswith(".") and stem.lower() != "readme"
 
 
 def find_notes(paths: Sequence[Path]) -> tuple[list[Path], list[NoteError]]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from models.calendar import court_for_years, court_in_force
@@ -30,11 +31,12 @@ class Reference:
 
 # Short forms, upper case only (so "it's 20" is no bill): S.997, S 997, S997, S. 997, H.D. 5608,
 # HD 5608, SD.1107, and the key form 193:S.997. Not inside a word ("HS 12", "US 20", "H2O"), not
-# after a dot ("U.S. 12"), not followed by more of a number ("S 12/3", "H 555-1234", "S.99.5").
+# after a dot ("U.S. 12"), not followed by more of a number ("S 12/3", "H 555-1234", "S.99.5"),
+# not across a line break ("... Plan S\n12 people").
 _NOT_AFTER = r"(?![\w]|[.,/:\-–]\d)"
 _SHORT_BILL = re.compile(
     r"(?<![\w.])(?:(?P<key>\d{3}):)?"
-    r"(?P<number>(?:H\.?\s?D|S\.?\s?D|H|S)\.?\s?\d{1,5})" + _NOT_AFTER
+    r"(?P<number>(?:H\.? ?D|S\.? ?D|H|S)\.?[ \u00a0]?\d{1,5})" + _NOT_AFTER
 )
 # Long forms, any case: Senate Bill 997, Senate Bill No. 997, Senate, No. 997, Senate No. 997,
 # House Docket 5608, House Docket No. 5608. ("House number 12" is an address: "No." is required.)
@@ -72,12 +74,14 @@ def find_references(body: str, measures: Mapping[str, Sequence[str]]) -> list[Re
     wins. Citations inside URLs are not taken.
     """
     candidates = [*_bills(body), *_orders(body), *_measures(body, measures)]
-    urls = [match.span() for match in _URL.finditer(body)]
-    candidates = [c for c in candidates if not any(s < c.end and c.start < e for s, e in urls)]
+    taken = bytearray(len(body))  # 1 where a URL or a chosen citation stands
+    for url in _URL.finditer(body):
+        taken[url.start() : url.end()] = b"\x01" * (url.end() - url.start())
     chosen: list[Reference] = []
     for cand in sorted(candidates, key=lambda c: (c.start - c.end, c.start)):  # longest first
-        if all(cand.end <= other.start or other.end <= cand.start for other in chosen):
+        if not any(taken[cand.start : cand.end]):
             chosen.append(cand)
+            taken[cand.start : cand.end] = b"\x01" * (cand.end - cand.start)
     chosen.sort(key=lambda c: c.start)
     return _with_context(body, chosen)
 
@@ -155,10 +159,11 @@ def _measures(body: str, measures: Mapping[str, Sequence[str]]) -> list[Referenc
 _BULLET = re.compile(r"^[ \t]*(?:[-*+•·▪‣◦]|\d{1,3}[.)])[ \t]+")
 _HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
-# Words whose dot ends no sentence: titles, "No.", months; single letters ("S. 997", "U.S.").
-_ABBREVIATIONS = frozenset(
-    "sen sens rep reps gov lt mr mrs ms dr jr sr st no nos vs inc co corp dept gen atty "
-    "jan feb mar apr jun jul aug sep sept oct nov dec approx cf".split()
+# Words whose dot ends no sentence: titles, "No.", months; initials ("S. 997", "U.S.", "e.g.").
+_INITIALS = re.compile(r"[A-Z]|(?:[A-Za-z]\.)+[A-Za-z]")
+_ABBREVIATION = re.compile(
+    r"sens?|reps?|gov|lt|mrs?|ms|dr|jr|sr|st|nos?|vs|inc|co|corp|dept|gen|atty"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|approx|cf"
 )
 
 
@@ -192,10 +197,10 @@ def _sentences(body: str, block: tuple[int, int]) -> list[tuple[int, int]]:
     start, end = block
     spans: list[tuple[int, int]] = []
     for match in _SENTENCE_END.finditer(body, start, end):
-        word = re.search(r"([\w.]*)\W*$", body[max(start, match.start() - 40) : match.start()])
-        last = word.group(1).lower() if word else ""
-        # "S. 997", "Sen. Gomez", "No. 5", "U.S. Senate", "e.g. S.1": no sentence ends there.
-        if len(last) <= 1 or "." in last or last in _ABBREVIATIONS:
+        word = re.search(r"[\w.]+$", body[max(start, match.start() - 40) : match.start()])
+        last = word.group() if word else ""
+        # "S. 997", "J. Doe", "Sen. Gomez", "No. 5", "U.S. Senate", "e.g. S.1": no sentence ends.
+        if _INITIALS.fullmatch(last) or _ABBREVIATION.fullmatch(last.lower()):
             continue
         spans.append((start, match.start() + 1))
         start = match.end()
@@ -225,9 +230,12 @@ def _collapse(text: str) -> tuple[str, list[int]]:
 
 def _with_context(body: str, refs: list[Reference]) -> list[Reference]:
     sentences = [span for block in _blocks(body) for span in _sentences(body, block)]
+    starts = [span[0] for span in sentences]
     by_sentence: dict[tuple[int, int], list[Reference]] = {}
     for ref in refs:
-        span = next((s for s in sentences if s[0] <= ref.start < s[1]), (ref.start, ref.end))
+        index = bisect_right(starts, ref.start) - 1
+        inside = index >= 0 and ref.start < sentences[index][1]
+        span = sentences[index] if inside else (ref.start, ref.end)
         by_sentence.setdefault((span[0], max(span[1], ref.end)), []).append(ref)
     result: list[Reference] = []
     for (start, end), members in by_sentence.items():
@@ -235,12 +243,7 @@ def _with_context(body: str, refs: list[Reference]) -> list[Reference]:
         spans = [(where[r.start - start], where[r.end - start]) for r in members]
         for index, (ref, span) in enumerate(zip(members, spans, strict=True)):
             neighbours = tuple(s for other, s in enumerate(spans) if other != index)
-            result.append(
-                Reference(
-                    ref.kind, ref.text, ref.start, ref.end, ref.number, ref.court, ref.measure,
-                    ref.order, context, span, neighbours,
-                )  # fmt: skip
-            )
+            result.append(replace(ref, context=context, context_span=span, neighbours=neighbours))
     return sorted(result, key=lambda r: r.start)
 
 
