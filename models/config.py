@@ -57,6 +57,21 @@ class LegislatureSettings:
 
 
 @dataclass(frozen=True)
+class NotesSettings:
+    """Where the notes are: files and folders (searched for *.md, *.markdown, *.txt)."""
+
+    paths: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """Where new alerts are sent (apprise URLs; `${VAR}` is read from the environment when sent)."""
+
+    notify: tuple[str, ...] = ()
+    digest: bool = False  # one message per check instead of one per alert
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything config.toml says, resolved (paths absolute, env overrides applied)."""
 
@@ -65,6 +80,8 @@ class Config:
     legislature: LegislatureSettings = field(default_factory=LegislatureSettings)
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
     measures: tuple[Measure, ...] = ()
+    notes: NotesSettings = field(default_factory=NotesSettings)
+    alerts: AlertSettings = field(default_factory=AlertSettings)
 
     def tracked_bills(self) -> list[BillRef]:
         """Every configured bill once, in config order."""
@@ -80,6 +97,8 @@ _SECTIONS: dict[str, set[str]] = {
     "legislature": {"api_url", "site_url", "lineage_depth"},
     "crawl": set(CrawlSettings.__dataclass_fields__),
     "measures": {"name", "aliases", "bills"},
+    "notes": {"paths"},
+    "alerts": {"notify", "digest"},
 }
 
 
@@ -133,7 +152,29 @@ def parse_config(raw: dict[str, Any], path: Path | None) -> Config:
         legislature=leg,
         crawl=_crawl(_table(raw, "crawl", where), where),
         measures=_measures(raw.get("measures", []), where),
+        notes=_notes(_table(raw, "notes", where), where, path),
+        alerts=_alerts(_table(raw, "alerts", where), where),
     )
+
+
+def _notes(table: dict[str, Any], where: str, config_path: Path | None) -> NotesSettings:
+    _check_keys(table, _SECTIONS["notes"], where, "notes.")
+    paths = table.get("paths", [])
+    if not isinstance(paths, list) or not all(isinstance(p, str) and p for p in paths):
+        raise ConfigError(f"{where}: notes.paths: expected an array of paths, got {paths!r}")
+    base = config_path.resolve().parent if config_path else Path.cwd()
+    return NotesSettings(tuple(base / Path(p).expanduser() for p in paths))
+
+
+def _alerts(table: dict[str, Any], where: str) -> AlertSettings:
+    _check_keys(table, _SECTIONS["alerts"], where, "alerts.")
+    notify = table.get("notify", [])
+    if not isinstance(notify, list) or not all(isinstance(u, str) and "://" in u for u in notify):
+        raise ConfigError(
+            f"{where}: alerts.notify: expected an array of apprise URLs (scheme://...)"
+        )
+    digest = _typed(table, "digest", bool, where, "alerts.", False)
+    return AlertSettings(tuple(notify), digest)
 
 
 def _crawl(table: dict[str, Any], where: str) -> CrawlSettings:

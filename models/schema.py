@@ -1,4 +1,4 @@
-"""The database tables: bills, actions, relations, snapshots, crawl runs and crawl errors."""
+"""The database tables: bills, actions, relations, snapshots, crawl runs, errors and alerts."""
 
 from __future__ import annotations
 
@@ -194,3 +194,50 @@ class CrawlError(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     run: Mapped[CrawlRun] = relationship(back_populates="errors")
+
+
+class Alert(Base):
+    """A staleness finding about one note and subject, with its lifecycle and delivery state."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        UniqueConstraint("note", "subject", "rule", "evidence_key"),
+        Index("ix_alerts_state", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    note: Mapped[str] = mapped_column(Text)  # the note's path as configured
+    subject: Mapped[str] = mapped_column(String(128))  # 194:H.5316, a measure name, EO 650
+    rule: Mapped[str] = mapped_column(String(32))
+    evidence_key: Mapped[str] = mapped_column(String(64))
+    severity: Mapped[str] = mapped_column(String(16))  # stale | review
+    state: Mapped[str] = mapped_column(String(16), default="open")  # open, acknowledged, resolved
+    message: Mapped[str] = mapped_column(Text)
+    note_says: Mapped[str] = mapped_column(Text)
+    record_says: Mapped[str] = mapped_column(Text)
+    evidence_date: Mapped[str | None] = mapped_column(String(10))  # ISO day, Eastern
+    source_url: Mapped[str | None] = mapped_column(Text)
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    notify_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    notify_error: Mapped[str | None] = mapped_column(Text)
+
+    events: Mapped[list[AlertEvent]] = relationship(
+        back_populates="alert", order_by="AlertEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class AlertEvent(Base):
+    """One change of an alert's state: who, when, why."""
+
+    __tablename__ = "alert_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(16))
+    by: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    alert: Mapped[Alert] = relationship(back_populates="events")

@@ -1,0 +1,151 @@
+"""Alerts: findings stored once per (note, subject, rule, evidence), their states and delivery."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from .schema import Alert, AlertEvent, utcnow
+from .staleness import Finding
+
+STATES = ("open", "acknowledged", "resolved")
+SYSTEM = "legistrack"  # who, for changes made by the check itself
+ALLOWED = {"acknowledged": {"open"}, "resolved": {"open", "acknowledged"}, "open": {"resolved"}}
+
+
+class AlertError(Exception):
+    """No such alert, or a state change that is not allowed; one line for the operator."""
+
+
+@dataclass
+class RecordOutcome:
+    new: list[Alert]
+    reopened: list[Alert]
+    resolved: list[Alert]
+
+
+def record_findings(
+    session: Session, note: str, findings: Sequence[Finding], now: datetime | None = None
+) -> RecordOutcome:
+    """Store one note's findings: new alerts opened, repeats refreshed, vanished ones resolved."""
+    now = now or utcnow()
+    outcome = RecordOutcome([], [], [])
+    existing = {
+        (a.subject, a.rule, a.evidence_key): a
+        for a in session.scalars(
+            select(Alert).where(Alert.note == note).options(selectinload(Alert.events))
+        )
+    }
+    current = set()
+    for finding in findings:
+        key = (finding.subject, finding.rule, finding.evidence_key)
+        current.add(key)
+        alert = existing.get(key)
+        if alert is None:
+            alert = _new_alert(note, finding, now)
+            session.add(alert)
+            outcome.new.append(alert)
+            continue
+        _refresh(alert, finding, now)
+        if alert.state == "resolved" and alert.events and alert.events[-1].by == SYSTEM:
+            _change(alert, "open", SYSTEM, "found again", now)
+            outcome.reopened.append(alert)
+    for key, alert in existing.items():
+        if key not in current and alert.state != "resolved":
+            reason = "no longer found: the note was updated past the evidence or stopped citing it"
+            _change(alert, "resolved", SYSTEM, reason, now)
+            outcome.resolved.append(alert)
+    session.flush()
+    return outcome
+
+
+def resolve_notes_gone(
+    session: Session, present: Iterable[str], now: datetime | None = None
+) -> list[Alert]:
+    """Resolve the open alerts of notes that no longer exist under the configured paths."""
+    keep = set(present)
+    gone = [
+        a
+        for a in session.scalars(select(Alert).where(Alert.state != "resolved"))
+        if a.note not in keep
+    ]
+    for alert in gone:
+        _change(alert, "resolved", SYSTEM, "the note is no longer among the configured notes", now)
+    return gone
+
+
+def change_state(
+    session: Session, alert_id: int, state: str, by: str, comment: str | None = None
+) -> Alert:
+    alert = get_alert(session, alert_id)
+    if alert.state not in ALLOWED.get(state, set()):
+        raise AlertError(f"alert {alert_id} is {alert.state}; it cannot become {state}")
+    _change(alert, state, by, comment, None)
+    session.flush()
+    return alert
+
+
+def get_alert(session: Session, alert_id: int) -> Alert:
+    alert = session.get(Alert, alert_id, options=[selectinload(Alert.events)])
+    if alert is None:
+        raise AlertError(f"no alert {alert_id}")
+    return alert
+
+
+def list_alerts(session: Session, state: str = "open") -> list[Alert]:
+    query = select(Alert).order_by(Alert.id)
+    if state != "all":
+        query = query.where(Alert.state == state)
+    return list(session.scalars(query))
+
+
+def undelivered(session: Session) -> list[Alert]:
+    """Open alerts no notification has reached yet (new ones, and failed deliveries)."""
+    query = select(Alert).where(Alert.state == "open", Alert.notified_at.is_(None))
+    return list(session.scalars(query.order_by(Alert.id)))
+
+
+def mark_delivery(
+    alerts: Iterable[Alert], ok: bool, error: str | None, now: datetime | None
+) -> None:
+    for alert in alerts:
+        alert.notify_attempts += 1
+        if ok:
+            alert.notified_at = now or utcnow()
+            alert.notify_error = None
+        else:
+            alert.notify_error = error
+
+
+def _new_alert(note: str, finding: Finding, now: datetime) -> Alert:
+    alert = Alert(
+        note=note,
+        subject=finding.subject,
+        rule=finding.rule,
+        evidence_key=finding.evidence_key,
+        severity=finding.severity,
+        state="open",
+        detected_at=now,
+        notify_attempts=0,
+    )
+    _refresh(alert, finding, now)
+    alert.events = [AlertEvent(state="open", by=SYSTEM, at=now, comment="detected")]
+    return alert
+
+
+def _refresh(alert: Alert, finding: Finding, now: datetime) -> None:
+    alert.message = finding.message
+    alert.note_says = finding.note_says
+    alert.record_says = finding.record_says
+    alert.evidence_date = finding.evidence_date.isoformat() if finding.evidence_date else None
+    alert.source_url = finding.source_url
+    alert.last_seen_at = now
+
+
+def _change(alert: Alert, state: str, by: str, comment: str | None, now: datetime | None) -> None:
+    alert.state = state
+    alert.events.append(AlertEvent(state=state, by=by, at=now or utcnow(), comment=comment))

@@ -1,0 +1,151 @@
+"""From notes and the stored record to staleness findings: which subjects a note cites, and the
+record of each subject (both read here, judged by models.staleness)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from .claims import claim_for
+from .config import Config
+from .notes import Note
+from .numbers import BadNumber, BillRef, canonical_number
+from .references import Reference, find_references, resolve_bill
+from .schema import Bill
+from .staleness import BillRecord, CitedSubject, NoteFacts, SubjectRecord
+from .status import gather, relations_of, successor
+
+
+@dataclass(frozen=True)
+class NoteCitations:
+    """A note's subjects (merged across spellings), and the citations of untracked bills."""
+
+    subjects: tuple[CitedSubject, ...]
+    untracked: tuple[str, ...]
+
+
+def note_facts(note: Note, name: str, citations: NoteCitations) -> NoteFacts:
+    return NoteFacts(name, note.date, note.weak_date, note.review_every, citations.subjects)
+
+
+def cite(note: Note, config: Config, known: Collection[BillRef]) -> NoteCitations:
+    """Read a note's references; a bill cited beside its measure's name is that measure."""
+    tracked = set(config.tracked_bills()) | set(known)
+    measure_of = {ref: m.name for m in config.measures for ref in m.bills}
+    aliases = {m.name: list(m.aliases) for m in config.measures}
+    groups: dict[str, list[tuple[Reference, str]]] = {}
+    untracked: list[str] = []
+    refs = find_references(note.body, aliases)
+    measures_by_context = {(r.context, r.measure) for r in refs if r.kind == "measure"}
+    for ref in refs:
+        key, kind = _subject_of(ref, tracked, note, measure_of, measures_by_context)
+        if key is None:
+            untracked.append(ref.text if ref.court is None else f"{ref.text} ({ref.court})")
+            continue
+        groups.setdefault(key, []).append((ref, kind))
+    subjects = {key: _merge(key, items) for key, items in groups.items()}
+    for explicit in note.tracks:
+        key = _explicit_key(explicit.ref, config, tracked, note)
+        if key is None:
+            untracked.append(explicit.ref)
+            continue
+        kind = "order" if key.startswith("EO ") else "bill" if ":" in key else "measure"
+        context = subjects[key].context if key in subjects else f"front matter: {explicit.ref}"
+        subjects[key] = CitedSubject(
+            key, kind, explicit.status, f"front matter status: {explicit.status}", context
+        )
+    return NoteCitations(tuple(subjects.values()), tuple(dict.fromkeys(untracked)))
+
+
+def _subject_of(
+    ref: Reference,
+    tracked: Collection[BillRef],
+    note: Note,
+    measure_of: dict[BillRef, str],
+    measures_by_context: set[tuple[str, str | None]],
+) -> tuple[str | None, str]:
+    if ref.kind == "order":
+        return f"EO {ref.order}", "order"
+    if ref.kind == "measure":
+        return ref.measure, "measure"
+    bill = resolve_bill(ref, tracked, note.date)
+    if bill is None:
+        return None, "bill"
+    measure = measure_of.get(bill)
+    if measure and (ref.context, measure) in measures_by_context:
+        return measure, "measure"  # "Safe Communities Act (S.1681)" is one subject
+    return bill.key, "bill"
+
+
+def _merge(key: str, items: list[tuple[Reference, str]]) -> CitedSubject:
+    claims = [c for c in (claim_for(ref) for ref, _ in items) if c is not None and c.stage]
+    best = min(claims, key=lambda c: c.stage == "pending", default=None)
+    kind = "measure" if any(k == "measure" for _, k in items) else items[0][1]
+    return CitedSubject(
+        key,
+        kind,
+        best.stage if best else None,
+        best.phrase if best else None,
+        items[0][0].context,
+    )
+
+
+def _explicit_key(
+    text: str, config: Config, tracked: Collection[BillRef], note: Note
+) -> str | None:
+    """A front-matter `ref:`: a measure name or alias, an order, or a bill number."""
+    folded = text.strip().casefold()
+    for measure in config.measures:
+        if folded in {measure.name.casefold(), *(a.casefold() for a in measure.aliases)}:
+            return measure.name
+    refs = find_references(text, {})
+    if refs and refs[0].kind == "order":
+        return f"EO {refs[0].order}"
+    if refs and refs[0].kind == "bill":
+        bill = resolve_bill(refs[0], tracked, note.date)
+        return bill.key if bill else None
+    try:
+        number = canonical_number(text)
+    except BadNumber:
+        return None
+    candidates = sorted((b for b in tracked if b.number == number), key=lambda b: b.court)
+    return candidates[-1].key if candidates else None
+
+
+def load_records(session: Session, config: Config, now: datetime) -> dict[str, SubjectRecord]:
+    """Every stored bill as a subject, and every configured measure with its gathered bills."""
+    bills = {
+        bill.key: bill
+        for bill in session.scalars(
+            select(Bill).options(selectinload(Bill.actions), selectinload(Bill.relations))
+        )
+    }
+    record_of = {key: _bill_record(session, bill) for key, bill in bills.items()}
+    records = {key: SubjectRecord(key, "bill", (rec,)) for key, rec in record_of.items()}
+    for measure in config.measures:
+        keys = [b.key for b in gather(session, measure, now) if b.stage is not None]
+        members = tuple(record_of[k] for k in keys if k in record_of)
+        records[measure.name] = SubjectRecord(measure.name, "measure", members)
+    return records
+
+
+def known_bills(records: dict[str, SubjectRecord]) -> list[BillRef]:
+    return [r.bills[0].ref for r in records.values() if r.kind == "bill"]
+
+
+def _bill_record(session: Session, bill: Bill) -> BillRecord:
+    rows: Sequence[_Row] = [_Row(a.date, a.branch, a.text) for a in bill.actions]
+    return BillRecord(
+        BillRef(bill.court, bill.number), rows, bill.url, successor(relations_of(session, bill))
+    )
+
+
+@dataclass(frozen=True)
+class _Row:
+    date: datetime
+    branch: str
+    action: str

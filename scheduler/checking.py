@@ -1,0 +1,119 @@
+"""The staleness check: read every configured note, judge it against the record, store alerts,
+and send the new ones."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from models import alerts as alert_store
+from models.config import Config
+from models.db import session_scope
+from models.notecheck import NoteCitations, cite, known_bills, load_records, note_facts
+from models.notes import Note, NoteError, find_notes, read_note
+from models.schema import Alert
+from models.staleness import Finding, check_note
+
+from . import notify
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class NoteResult:
+    name: str
+    note: Note
+    citations: NoteCitations
+    findings: list[Finding]
+
+
+@dataclass
+class CheckReport:
+    results: list[NoteResult] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # one line per note that could not be read
+    new: list[int] = field(default_factory=list)
+    resolved: list[int] = field(default_factory=list)
+    delivered: int = 0
+    delivery_error: str | None = None
+
+    @property
+    def stale(self) -> list[NoteResult]:
+        return [r for r in self.results if r.findings]
+
+
+def note_name(path: Path, config: Config) -> str:
+    """How alerts name a note: relative to the config's folder when inside it."""
+    base = config.path.parent if config.path else Path.cwd()
+    try:
+        return str(path.resolve().relative_to(base))
+    except ValueError:
+        return str(path.resolve())
+
+
+def evaluate(
+    session: Session, config: Config, paths: Sequence[Path], now: datetime
+) -> tuple[list[NoteResult], list[str]]:
+    """Findings for the notes under `paths` (read-only); unreadable notes become error lines."""
+    files, problems = find_notes(list(paths))
+    errors = [str(p) for p in problems]
+    records = load_records(session, config, now)
+    known = known_bills(records)
+    results = []
+    for path in files:
+        try:
+            note = read_note(path)
+        except NoteError as exc:
+            errors.append(str(exc))
+            continue
+        name = note_name(path, config)
+        citations = cite(note, config, known)
+        findings = check_note(note_facts(note, name, citations), records, now)
+        results.append(NoteResult(name, note, citations, findings))
+    return results, errors
+
+
+def run_check(engine: Engine, config: Config, now: datetime, send: bool = True) -> CheckReport:
+    """The full check: evaluate every configured note, store alerts, send the undelivered ones."""
+    report = CheckReport()
+    with session_scope(engine) as session:
+        report.results, report.errors = evaluate(session, config, config.notes.paths, now)
+        unreadable = {e.split(": ", 1)[0] for e in report.errors}
+        for result in report.results:
+            outcome = alert_store.record_findings(session, result.name, result.findings, now)
+            session.flush()
+            report.new += [a.id for a in outcome.new + outcome.reopened]
+            report.resolved += [a.id for a in outcome.resolved]
+        present = {r.name for r in report.results} | {
+            note_name(Path(u), config) for u in unreadable
+        }
+        report.resolved += [a.id for a in alert_store.resolve_notes_gone(session, present, now)]
+    if send and config.alerts.notify:
+        deliver(engine, config, now, report)
+    return report
+
+
+def deliver(engine: Engine, config: Config, now: datetime, report: CheckReport) -> None:
+    """Send every open alert not yet delivered; a failure leaves it for the next check."""
+    with session_scope(engine) as session:
+        pending = alert_store.undelivered(session)
+        if not pending:
+            return
+        batches: list[list[Alert]] = [pending] if config.alerts.digest else [[a] for a in pending]
+        for batch in batches:
+            title, body = (
+                notify.digest_message(batch)
+                if config.alerts.digest
+                else notify.alert_message(batch[0])
+            )
+            result = notify.send(config.alerts.notify, title, body)
+            alert_store.mark_delivery(batch, result.ok, result.error, now)
+            if result.ok:
+                report.delivered += len(batch)
+            else:
+                report.delivery_error = result.error
