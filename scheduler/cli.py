@@ -2,51 +2,25 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import sys
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
 
 import click
 from sqlalchemy.orm import Session
 
-from crawler.run import CrawlDidNotRun, run_crawl
-from models.config import Config, ConfigError, find_config_path, load_config
-from models.db import DatabaseUnavailable, ensure_schema, make_engine, session_scope, upgrade
+from crawler.run import run_crawl
+from models.db import ensure_schema, make_engine, session_scope, upgrade
 from models.history import NothingToCompare, bills_numbered, diff_snapshots, snapshot_changes
-from models.numbers import BadNumber, canonical_number
+from models.numbers import canonical_number
 from models.schema import Bill, CrawlRun
 from models.status import relations_of
 
 from . import formatting
+from .common import EXIT_FAILED, fail, load, one_line_errors
+from .notes_cli import alerts, check, check_and_print, notes
 from .reports import render_status
-
-F = TypeVar("F", bound=Callable[..., Any])
-EXIT_FAILED = 2
-
-
-def fail(message: str) -> NoReturn:
-    """One clear line on stderr, exit status 2: the CLI's only way out of an error."""
-    click.echo(f"legistrack: error: {message}", err=True)
-    sys.exit(EXIT_FAILED)
-
-
-def one_line_errors(func: F) -> F:
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except (ConfigError, DatabaseUnavailable, CrawlDidNotRun, BadNumber) as exc:
-            fail(str(exc))
-
-    return wrapper  # type: ignore[return-value]
-
-
-def load(ctx: click.Context) -> Config:
-    return load_config(find_config_path(ctx.obj["config"]))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -85,13 +59,14 @@ def init(ctx: click.Context) -> None:
     show_default=True,
     help="Which source to crawl.",
 )
+@click.option("--no-check", is_flag=True, help="Do not run the staleness check afterwards.")
 @click.pass_context
 @one_line_errors
-def crawl(ctx: click.Context, source: str) -> None:
+def crawl(ctx: click.Context, source: str, no_check: bool) -> None:
     """Read every tracked bill; store what changed. Exit 0 if all were read, 2 if some failed.
 
     What was read is saved even when other bills failed. Each bill's failure is recorded with its
-    reason and shown here.
+    reason and shown here. Then the notes are checked (`legistrack check`) unless --no-check.
     """
     config = load(ctx)
     engine = make_engine(config.database_url)
@@ -109,6 +84,8 @@ def crawl(ctx: click.Context, source: str) -> None:
             f"{run.failed} failed{via_html} (run {run.id}, {run.status})"
         )
         failed = run.failed
+    if config.notes.paths and not no_check:
+        check_and_print(config, engine)
     if failed:
         sys.exit(EXIT_FAILED)
 
@@ -262,6 +239,11 @@ def demo(ctx: click.Context, folder: Path | None) -> None:
 
     _progress_to_terminal(ctx.obj["verbose"])
     sys.exit(run_demo(folder, echo=click.echo))
+
+
+cli.add_command(check)
+cli.add_command(alerts)
+cli.add_command(notes)
 
 
 def main() -> None:

@@ -1,0 +1,40 @@
+"""What every command shares: the one-line error exit, and loading the config named by --config."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from crawler.run import CrawlDidNotRun
+from models.alerts import AlertError
+from models.config import Config, ConfigError, find_config_path, load_config
+from models.db import DatabaseUnavailable
+from models.numbers import BadNumber
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_FAILED = 2
+
+
+def fail(message: str) -> NoReturn:
+    """One clear line on stderr, exit status 2: the CLI's only way out of an error."""
+    click.echo(f"legistrack: error: {message}", err=True)
+    sys.exit(EXIT_FAILED)
+
+
+def one_line_errors(func: F) -> F:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (ConfigError, DatabaseUnavailable, CrawlDidNotRun, BadNumber, AlertError) as exc:
+            fail(str(exc))
+
+    return wrapper  # type: ignore[return-value]
+
+
+def load(ctx: click.Context) -> Config:
+    return load_config(find_config_path(ctx.find_root().obj["config"]))

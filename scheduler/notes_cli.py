@@ -1,0 +1,237 @@
+"""The maintainers' commands: `check`, `alerts` (list, show, ack, resolve) and `notes`."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from models import alerts as alert_store
+from models.db import ensure_schema, make_engine, session_scope
+from models.notes import NoteError, read_note
+from models.schema import Alert
+
+from . import formatting
+from .checking import CheckReport, evaluate, run_check
+from .common import fail, load, one_line_errors
+
+EXIT_STALE = 1
+SHOWN = ("id", "state", "rule", "severity", "note", "subject", "message", "note_says",
+         "record_says", "evidence_date", "source_url", "detected_at", "notified_at")  # fmt: skip
+
+
+def who() -> str:
+    return os.environ.get("USER") or getpass.getuser() or "unknown"
+
+
+def print_check(report: CheckReport) -> None:
+    for error in report.errors:
+        click.echo(f"NOTE ERROR {error}", err=True)
+    click.echo(
+        f"checked {len(report.results)} notes ({len(report.errors)} could not be read): "
+        f"{len(report.stale)} stale, {len(report.new)} new alerts, {len(report.resolved)} resolved"
+    )
+    if report.delivered:
+        click.echo(f"notified {report.delivered} alerts")
+    if report.delivery_error:
+        click.echo(f"notification failed (will retry at the next check): {report.delivery_error}")
+
+
+def check_and_print(config: Any, engine: Any) -> CheckReport:
+    report = run_check(engine, config, datetime.now(UTC))
+    print_check(report)
+    return report
+
+
+@click.command()
+@click.option("--no-notify", is_flag=True, help="Store alerts but send no notification.")
+@click.pass_context
+@one_line_errors
+def check(ctx: click.Context, no_notify: bool) -> None:
+    """Check every configured note against the record; store and send new alerts.
+
+    Also run at the end of every `crawl`. Exit 0 (an unreadable note is reported, not fatal).
+    """
+    config = load(ctx)
+    engine = make_engine(config.database_url)
+    ensure_schema(engine)
+    report = run_check(engine, config, datetime.now(UTC), send=not no_notify)
+    print_check(report)
+
+
+@click.group(invoke_without_command=True)
+@click.option(
+    "--state",
+    type=click.Choice(["open", "acknowledged", "resolved", "all"]),
+    default="open",
+    show_default=True,
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_context
+@one_line_errors
+def alerts(ctx: click.Context, state: str, fmt: str) -> None:
+    """Staleness alerts: list them (default), or `show`, `ack` or `resolve` one."""
+    if ctx.invoked_subcommand is not None:
+        return
+    config = load(ctx)
+    engine = make_engine(config.database_url)
+    ensure_schema(engine)
+    with session_scope(engine) as session:
+        found = alert_store.list_alerts(session, state)
+        if fmt == "json":
+            click.echo(json.dumps([alert_json(a) for a in found], indent=2, ensure_ascii=False))
+            return
+        rows = [
+            [str(a.id), a.state, a.rule, a.note, a.subject, a.evidence_date or "", a.message]
+            for a in found
+        ]
+        columns = ("id", "state", "rule", "note", "subject", "since", "message")
+        click.echo("\n".join(formatting.table(columns, rows)) if rows else f"no {state} alerts")
+
+
+def alert_json(alert: Alert) -> dict[str, Any]:
+    return {
+        "id": alert.id,
+        "note": alert.note,
+        "subject": alert.subject,
+        "rule": alert.rule,
+        "severity": alert.severity,
+        "state": alert.state,
+        "message": alert.message,
+        "note_says": alert.note_says,
+        "record_says": alert.record_says,
+        "evidence_date": alert.evidence_date,
+        "source_url": alert.source_url,
+        "detected_at": formatting.stamp(alert.detected_at),
+        "last_seen_at": formatting.stamp(alert.last_seen_at),
+        "notified_at": formatting.stamp(alert.notified_at),
+    }
+
+
+@alerts.command("show")
+@click.argument("alert_id", type=int)
+@click.pass_context
+@one_line_errors
+def show_alert(ctx: click.Context, alert_id: int) -> None:
+    """One alert in full, with its history of states."""
+    config = load(ctx)
+    engine = make_engine(config.database_url)
+    ensure_schema(engine)
+    with session_scope(engine) as session:
+        alert = alert_store.get_alert(session, alert_id)
+        data = alert_json(alert)
+        for key in SHOWN:
+            click.echo(f"{key + ':':14} {data[key] if data[key] is not None else '-'}")
+        if alert.notify_error:
+            click.echo(f"{'delivery:':14} failed {alert.notify_attempts}x: {alert.notify_error}")
+        click.echo("history:")
+        for event in alert.events:
+            comment = f": {event.comment}" if event.comment else ""
+            click.echo(f"  {formatting.stamp(event.at)} {event.state} by {event.by}{comment}")
+
+
+def _transition(
+    ctx: click.Context, alert_id: int, state: str, comment: str | None, by: str
+) -> None:
+    config = load(ctx)
+    engine = make_engine(config.database_url)
+    ensure_schema(engine)
+    with session_scope(engine) as session:
+        alert = alert_store.change_state(session, alert_id, state, by, comment)
+        click.echo(f"alert {alert.id} {alert.state} by {by}")
+
+
+@alerts.command("ack")
+@click.argument("alert_id", type=int)
+@click.option("--comment", help="Why, for the alert's history.")
+@click.option("--by", default=who, show_default="$USER", help="Who acknowledges it.")
+@click.pass_context
+@one_line_errors
+def ack_alert(ctx: click.Context, alert_id: int, comment: str | None, by: str) -> None:
+    """Acknowledge an open alert: seen, being dealt with."""
+    _transition(ctx, alert_id, "acknowledged", comment, by)
+
+
+@alerts.command("resolve")
+@click.argument("alert_id", type=int)
+@click.option("--comment", help="Why, for the alert's history.")
+@click.option("--by", default=who, show_default="$USER", help="Who resolves it.")
+@click.pass_context
+@one_line_errors
+def resolve_alert(ctx: click.Context, alert_id: int, comment: str | None, by: str) -> None:
+    """Resolve an alert by hand (it is not reopened while its evidence stays the same)."""
+    _transition(ctx, alert_id, "resolved", comment, by)
+
+
+@click.group()
+def notes() -> None:
+    """Read notes: `check` them against the record, or `show` what legistrack reads in one."""
+
+
+@notes.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.pass_context
+@one_line_errors
+def notes_check(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+    """Print the findings for PATHS (default: the configured notes); store nothing.
+
+    Exit 1 when any note is stale, 2 when a note could not be read, else 0: a notes repository
+    can run this in its own CI.
+    """
+    config = load(ctx)
+    engine = make_engine(config.database_url)
+    ensure_schema(engine)
+    with session_scope(engine) as session:
+        results, errors = evaluate(
+            session, config, list(paths) or list(config.notes.paths), datetime.now(UTC)
+        )
+    for error in errors:
+        click.echo(f"NOTE ERROR {error}", err=True)
+    for result in results:
+        click.echo(f"{result.name}: {'STALE' if result.findings else 'ok'}")
+        for finding in result.findings:
+            click.echo(f"  [{finding.rule}] {finding.message}")
+            if finding.source_url:
+                click.echo(f"    source: {finding.source_url}")
+    stale = sum(1 for r in results if r.findings)
+    click.echo(f"{len(results)} notes checked, {stale} stale, {len(errors)} unreadable")
+    if errors:
+        sys.exit(2)
+    if stale:
+        sys.exit(EXIT_STALE)
+
+
+@notes.command("show")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.pass_context
+@one_line_errors
+def notes_show(ctx: click.Context, path: Path) -> None:
+    """What legistrack reads in one note: its date, the subjects it cites and what it claims."""
+    from models.notecheck import cite, known_bills, load_records
+
+    config = load(ctx)
+    try:
+        note = read_note(path)
+    except NoteError as exc:
+        fail(str(exc))
+    engine = make_engine(config.database_url)
+    ensure_schema(engine)
+    with session_scope(engine) as session:
+        known = known_bills(load_records(session, config, datetime.now(UTC)))
+    citations = cite(note, config, known)
+    weak = " (weak: file modification time)" if note.weak_date else ""
+    click.echo(f"{path}: {note.title or '(no title)'}")
+    click.echo(f"date: {note.date or 'unknown'} from {note.date_source}{weak}")
+    if note.review_every:
+        click.echo(f"review every: {note.review_every.days} days")
+    for subject in citations.subjects:
+        claim = f"{subject.claim_stage} ({subject.claim_phrase})" if subject.claim_stage else "-"
+        click.echo(f"  {subject.kind:8} {subject.key}: claims {claim}")
+    for text in citations.untracked:
+        click.echo(f"  untracked {text}: not in config.toml (add it to track it)")
