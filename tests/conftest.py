@@ -144,3 +144,43 @@ DEFAULT_MEASURES = {
 def project(tmp_path: Path, database_url: str, site: ReplayServer) -> Project:
     config = write_config(tmp_path, database_url, site.url, DEFAULT_MEASURES)
     return Project(tmp_path, config, database_url)
+
+
+@dataclass
+class Receiver:
+    """A local HTTP endpoint that records what apprise's json:// sends it."""
+
+    url: str
+    messages: list[dict[str, object]]
+    status: list[int]  # the status to answer with (a list so tests can change it)
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    messages: list[dict[str, object]] = []
+    status = [200]
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            if status[0] == 200:
+                messages.append({"path": self.path, **json.loads(body)})
+            self.send_response(status[0])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Receiver(f"127.0.0.1:{server.server_address[1]}", messages, status)
+    finally:
+        server.shutdown()
+        server.server_close()
