@@ -168,7 +168,7 @@ def check_subject(
                 subject.key,
                 "stale",
                 f"{subject.key}: the note says {_claim(subject)}, but on its date "
-                f"({note.note_date}) the record said {at_note.stage}{_row(at_note)}",
+                f"({_dated(note)}) the record said {at_note.stage}{_row(at_note)}",
                 said,
                 f"{at_note.stage} on {note.note_date}{_row(at_note)}",
                 _day(at_note),
@@ -183,7 +183,7 @@ def check_subject(
                 "changed_since_note",
                 subject.key,
                 "stale",
-                f"{subject.key}: changed after the note's date ({note.note_date}): "
+                f"{subject.key}: changed after the note's date ({_dated(note)}): "
                 f"{_event(change)}; now {current.stage} since {_day(current)}",
                 said,
                 f"{current.stage} since {_day(current)}; first change {_event(change)}",
@@ -233,6 +233,11 @@ def review_due(note: NoteFacts, now: datetime) -> Finding | None:
         None,
         f"due@{due}",
     )
+
+
+def _dated(note: NoteFacts) -> str:
+    weak = ", the file's modification time: a weak date" if note.weak_date else ""
+    return f"{note.note_date}{weak}"
 
 
 def _holds(claim: str, stage: str) -> bool:

@@ -131,3 +131,11 @@ def test_evidence_key_is_stable_and_distinct() -> None:
     b = findings([REFERRED, HOUSE, SENATE], "passed_house")[0]
     c = findings([REFERRED, HOUSE], None, note_date=date(2025, 1, 12))[0]
     assert a.evidence_key == b.evidence_key != c.evidence_key
+
+
+def test_a_weak_note_date_is_said_in_the_finding() -> None:
+    record = SubjectRecord("999:H.1", "bill", (bill([REFERRED, HOUSE, SENATE]),))
+    subject = CitedSubject("999:H.1", "bill", "passed_house", "passed the House", "ctx")
+    note = NoteFacts("n.txt", date(2025, 4, 12), True, None, (subject,))
+    (finding,) = check_note(note, {"999:H.1": record}, NOW)
+    assert "(2025-04-12, the file's modification time: a weak date)" in finding.message
