@@ -49,3 +49,76 @@ class BillFailure:
     tracked_number: str
     error: str
     url: str
+
+
+@dataclass
+class ItemFailure:
+    """Something a spider was asked to read and could not: a listing, an order page, a feed."""
+
+    subject: str  # e.g. "EO 650", "listing https://...", "feed Bolts"
+    error: str
+    url: str
+
+
+@dataclass
+class Problem:
+    """A part of a source skipped without failing it (a malformed feed entry); recorded, shown."""
+
+    subject: str
+    message: str
+    url: str
+
+
+@dataclass
+class ListingItem:
+    """The order links of one listing page: (number, title, absolute URL)."""
+
+    listing_url: str
+    links: list[tuple[int, str, str]]
+
+
+@dataclass
+class OrderAdjustmentItem:
+    kind: str
+    number: int | None
+    url: str | None
+    text: str
+
+
+@dataclass
+class OrderItem:
+    """An executive order page as read."""
+
+    url: str
+    number: int
+    title: str
+    date: str | None  # ISO day
+    issuer: str | None
+    mass_register: str | None
+    body: str
+    adjustments: list[OrderAdjustmentItem]
+    tracked: bool
+    keywords: list[str]
+
+
+@dataclass
+class FeedRead:
+    """One feed read successfully (how many entries it had)."""
+
+    feed: str
+    url: str
+    entries: int
+
+
+@dataclass
+class NewsEntryItem:
+    """A feed entry kept because it cites a tracked subject or a keyword."""
+
+    key: str
+    feed: str
+    title: str
+    url: str | None
+    published: datetime | None
+    summary: str
+    subjects: list[str]
+    keywords: list[str]

@@ -11,10 +11,28 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from twisted.python.failure import Failure
 
-from crawler.items import BillFailure, BillItem
+from crawler.items import (
+    BillFailure,
+    BillItem,
+    FeedRead,
+    ItemFailure,
+    ListingItem,
+    NewsEntryItem,
+    OrderItem,
+    Problem,
+)
 from models.db import ensure_schema, make_engine, session_factory
-from models.schema import CrawlRun
-from models.store import SourceFailure, finish_run, record_failure, save_bill, start_run
+from models.news import save_entry
+from models.orders import record_listing, save_order
+from models.schema import CrawlRun, utcnow
+from models.store import (
+    SourceFailure,
+    finish_run,
+    record_failure,
+    record_problem,
+    save_bill,
+    start_run,
+)
 
 logger = logging.getLogger(__name__)
 progress = logging.getLogger("legistrack.progress")
@@ -55,9 +73,46 @@ class StorePipeline:
         assert self.session is not None and self.run is not None
         if isinstance(item, BillFailure):
             self._fail(f"{item.court}:{item.tracked_number}", item.error, item.url)
+        elif isinstance(item, ItemFailure):
+            self._fail(item.subject, item.error, item.url)
+        elif isinstance(item, Problem):
+            record_problem(self.session, self.run, item.subject, item.message, item.url)
+            self.session.commit()
+            progress.info("%s: skipped: %s", item.subject, item.message)
         elif isinstance(item, BillItem):
             self._save(item)
+        else:
+            self._store(item)
         return item
+
+    def _store(self, item: Any) -> None:
+        """Orders, listings and news: each in its own transaction."""
+        assert self.session is not None and self.run is not None
+        session, run = self.session, self.run
+        try:
+            if isinstance(item, ListingItem):
+                run.checked += 1
+                new = record_listing(session, item.listing_url, item.links, utcnow())
+                note = f"{len(item.links)} orders listed, {len(new)} new"
+                subject = f"listing {item.listing_url}"
+            elif isinstance(item, OrderItem):
+                changed = save_order(session, run, item, item.tracked, item.keywords)
+                note, subject = ("changed" if changed else "unchanged"), f"EO {item.number}"
+            elif isinstance(item, FeedRead):
+                run.checked += 1
+                note, subject = f"{item.entries} entries", f"feed {item.feed}"
+            elif isinstance(item, NewsEntryItem):
+                added = save_entry(session, run, item)
+                note, subject = ("new" if added else "known"), f"news {item.title[:60]}"
+            else:
+                return
+            session.commit()
+        except SQLAlchemyError as exc:
+            session.rollback()
+            first = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            self._fail(type(item).__name__, f"database error while saving: {first}", None)
+            return
+        progress.info("%s %s", subject, note)
 
     def _save(self, item: BillItem) -> None:
         assert self.session is not None and self.run is not None
@@ -101,8 +156,8 @@ class StorePipeline:
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.session is None or self.run is None:
             return
-        for ref in getattr(spider, "unresolved", list)():
-            self._fail(ref.key, f"no result: the crawl ended ({reason}) before it was read", None)
+        for subject in getattr(spider, "unresolved", list)():
+            self._fail(subject, f"no result: the crawl ended ({reason}) before it was read", None)
         finish_run(self.session, self.run, reason)
         self.session.commit()
         self.session.close()

@@ -8,10 +8,16 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.spiders.executive_orders import ExecutiveOrdersSpider
 from crawler.spiders.legislature import LegislatureSpider
+from crawler.spiders.news import NewsSpider
 from models.config import Config
 
-SPIDERS: dict[str, type[Any]] = {"legislature": LegislatureSpider}
+SPIDERS: dict[str, type[Any]] = {
+    "legislature": LegislatureSpider,
+    "executive_orders": ExecutiveOrdersSpider,
+    "news": NewsSpider,
+}
 
 
 class CrawlDidNotRun(Exception):
@@ -48,15 +54,34 @@ def crawl_settings(config: Config, log_level: str = "WARNING") -> Settings:
     return settings
 
 
+def configured_sources(config: Config) -> list[str]:
+    """The sources the config gives something to read, in crawl order."""
+    sources = ["legislature"] if config.measures else []
+    if config.executive_orders.listing_urls:
+        sources.append("executive_orders")
+    if config.feeds:
+        sources.append("news")
+    return sources
+
+
 def run_crawl(config: Config, source: str = "legislature", log_level: str = "WARNING") -> int:
     """Crawl one source to the end (blocking); the returned id names its CrawlRun row."""
+    return run_crawls(config, [source], log_level)[source]
+
+
+def run_crawls(config: Config, sources: list[str], log_level: str = "WARNING") -> dict[str, int]:
+    """Crawl several sources in one reactor run (they go concurrently); source -> CrawlRun id."""
     process = CrawlerProcess(crawl_settings(config, log_level))
     for name in ("scrapy", "twisted", "py.warnings"):  # Scrapy just set these to DEBUG/ERROR
         logging.getLogger(name).setLevel(log_level)
-    crawler = process.create_crawler(SPIDERS[source])
-    process.crawl(crawler, config=config)
+    crawlers = {source: process.create_crawler(SPIDERS[source]) for source in sources}
+    for crawler in crawlers.values():
+        process.crawl(crawler, config=config)
     process.start()
-    run_id = crawler.stats.get_value("legistrack/run_id") if crawler.stats else None
-    if run_id is None:
-        raise CrawlDidNotRun(f"the {source} crawl did not start; see the log above")
-    return int(run_id)
+    runs = {}
+    for source, crawler in crawlers.items():
+        run_id = crawler.stats.get_value("legistrack/run_id") if crawler.stats else None
+        if run_id is None:
+            raise CrawlDidNotRun(f"the {source} crawl did not start; see the log above")
+        runs[source] = int(run_id)
+    return runs

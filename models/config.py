@@ -72,6 +72,39 @@ class AlertSettings:
 
 
 @dataclass(frozen=True)
+class OrderSettings:
+    """Executive orders: the listing pages to read, the orders always fetched, and keywords."""
+
+    listing_urls: tuple[str, ...] = ()
+    track: tuple[int, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Feed:
+    name: str
+    url: str
+    fetch_articles: bool | None = None  # None: as [news] fetch_articles says
+
+
+@dataclass(frozen=True)
+class NewsSettings:
+    keywords: tuple[str, ...] = ()  # an entry citing none of the tracked items is kept on these
+    fetch_articles: bool = False  # read each new entry's page for citations its summary lacks
+
+
+RULE_NAMES = (
+    "dead_bill_cited",
+    "contradicts_note",
+    "changed_since_note",
+    "review_due",
+    "order_changed",
+    "news_since_note",
+    "new_order",
+)
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything config.toml says, resolved (paths absolute, env overrides applied)."""
 
@@ -82,6 +115,10 @@ class Config:
     measures: tuple[Measure, ...] = ()
     notes: NotesSettings = field(default_factory=NotesSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
+    executive_orders: OrderSettings = field(default_factory=OrderSettings)
+    feeds: tuple[Feed, ...] = ()
+    news: NewsSettings = field(default_factory=NewsSettings)
+    rules: frozenset[str] = frozenset(RULE_NAMES)  # the rules turned on
 
     def tracked_bills(self) -> list[BillRef]:
         """Every configured bill once, in config order."""
@@ -99,6 +136,10 @@ _SECTIONS: dict[str, set[str]] = {
     "measures": {"name", "aliases", "bills"},
     "notes": {"paths"},
     "alerts": {"notify", "digest"},
+    "executive_orders": {"listing_urls", "track", "keywords"},
+    "feeds": {"name", "url", "fetch_articles"},
+    "news": {"keywords", "fetch_articles"},
+    "rules": set(RULE_NAMES),
 }
 
 
@@ -154,7 +195,71 @@ def parse_config(raw: dict[str, Any], path: Path | None) -> Config:
         measures=_measures(raw.get("measures", []), where),
         notes=_notes(_table(raw, "notes", where), where, path),
         alerts=_alerts(_table(raw, "alerts", where), where),
+        executive_orders=_orders(_table(raw, "executive_orders", where), where),
+        feeds=_feeds(raw.get("feeds", []), where),
+        news=_news(_table(raw, "news", where), where),
+        rules=_rules(_table(raw, "rules", where), where),
     )
+
+
+def _strings(table: dict[str, Any], key: str, where: str, prefix: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{where}: {prefix}{key}: expected an array of strings")
+    return tuple(v.strip() for v in value)
+
+
+def _orders(table: dict[str, Any], where: str) -> OrderSettings:
+    _check_keys(table, _SECTIONS["executive_orders"], where, "executive_orders.")
+    urls = _strings(table, "listing_urls", where, "executive_orders.")
+    for url in urls:
+        if not re.match(r"^https?://[^/\s]+", url):
+            raise ConfigError(
+                f"{where}: executive_orders.listing_urls: not an http(s) URL: {url!r}"
+            )
+    track = table.get("track", [])
+    if not isinstance(track, list) or not all(
+        isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in track
+    ):
+        raise ConfigError(f"{where}: executive_orders.track: expected an array of order numbers")
+    return OrderSettings(
+        urls, tuple(track), _strings(table, "keywords", where, "executive_orders.")
+    )
+
+
+def _feeds(items: Any, where: str) -> tuple[Feed, ...]:
+    if not isinstance(items, list):
+        raise ConfigError(f"{where}: feeds: expected an array of tables ([[feeds]])")
+    feeds: list[Feed] = []
+    for index, item in enumerate(items):
+        key = f"feeds[{index}]."
+        if not isinstance(item, dict):
+            raise ConfigError(f"{where}: feeds[{index}]: expected a table")
+        _check_keys(item, _SECTIONS["feeds"], where, key)
+        name = _typed(item, "name", str, where, key, None)
+        url = _typed(item, "url", str, where, key, None)
+        if not name or not url or not re.match(r"^https?://[^/\s]+", url):
+            raise ConfigError(f"{where}: {key}: needs a name and an http(s) url")
+        if name in {f.name for f in feeds}:
+            raise ConfigError(f"{where}: {key}name: duplicate feed {name!r}")
+        fetch = _typed(item, "fetch_articles", bool, where, key, None)
+        feeds.append(Feed(name, url, fetch))
+    return tuple(feeds)
+
+
+def _news(table: dict[str, Any], where: str) -> NewsSettings:
+    _check_keys(table, _SECTIONS["news"], where, "news.")
+    fetch = _typed(table, "fetch_articles", bool, where, "news.", False)
+    return NewsSettings(_strings(table, "keywords", where, "news."), fetch)
+
+
+def _rules(table: dict[str, Any], where: str) -> frozenset[str]:
+    _check_keys(table, _SECTIONS["rules"], where, "rules.")
+    on = set(RULE_NAMES)
+    for name in RULE_NAMES:
+        if not _typed(table, name, bool, where, "rules.", True):
+            on.discard(name)
+    return frozenset(on)
 
 
 def _notes(table: dict[str, Any], where: str, config_path: Path | None) -> NotesSettings:

@@ -12,11 +12,20 @@ from sqlalchemy.orm import Session, selectinload
 
 from .claims import claim_for
 from .config import Config
+from .news import stories
 from .notes import Note
 from .numbers import BadNumber, BillRef, canonical_number
+from .orders import all_orders, status_of
 from .references import Reference, find_references, resolve_bill
 from .schema import Bill
-from .staleness import BillRecord, CitedSubject, NoteFacts, SubjectRecord
+from .staleness import (
+    BillRecord,
+    CitedSubject,
+    NewsRecord,
+    NoteFacts,
+    OrderRecord,
+    SubjectRecord,
+)
 from .status import gather, relations_of, successor
 
 
@@ -149,3 +158,31 @@ class _Row:
     date: datetime
     branch: str
     action: str
+
+
+def load_orders(session: Session) -> list[OrderRecord]:
+    """Every stored order with its status, as the rules read it."""
+    stored = all_orders(session)
+    records = []
+    for order in stored:
+        status = status_of(order, stored)
+        records.append(
+            OrderRecord(
+                order.number,
+                order.url,
+                order.title,
+                order.date,
+                status.status,
+                status.adjusted_by,
+                status.since,
+                tuple(k for k in order.keywords.split("; ") if k),
+                order.is_new,
+            )
+        )
+    return records
+
+
+def load_news(session: Session) -> list[NewsRecord]:
+    return [
+        NewsRecord(s.key, s.feed, s.title, s.url, s.published, s.subjects) for s in stories(session)
+    ]

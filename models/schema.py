@@ -241,3 +241,94 @@ class AlertEvent(Base):
     comment: Mapped[str | None] = mapped_column(Text)
 
     alert: Mapped[Alert] = relationship(back_populates="events")
+
+
+class Order(Base):
+    """An executive order page, keyed by its URL (two different pages can carry one number)."""
+
+    __tablename__ = "orders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(512), unique=True)
+    number: Mapped[int] = mapped_column(Integer, index=True)
+    title: Mapped[str] = mapped_column(Text)
+    date: Mapped[str | None] = mapped_column(String(10))  # ISO day as the page gives it
+    issuer: Mapped[str | None] = mapped_column(Text)
+    mass_register: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, default="")
+    tracked: Mapped[bool] = mapped_column(default=False)  # named in [executive_orders] track
+    keywords: Mapped[str] = mapped_column(Text, default="")  # the keywords it matched, "; "-joined
+    is_new: Mapped[bool] = mapped_column(default=False)  # appeared on a listing after its baseline
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    adjustments: Mapped[list[OrderAdjustment]] = relationship(
+        back_populates="order", order_by="OrderAdjustment.id", cascade="all, delete-orphan"
+    )
+    snapshots: Mapped[list[OrderSnapshot]] = relationship(
+        back_populates="order", order_by="OrderSnapshot.id", cascade="all, delete-orphan"
+    )
+
+
+class OrderAdjustment(Base):
+    """One adjustment row of an order page: `Revoking: Executive Order No. 538`, `Amended by:`."""
+
+    __tablename__ = "order_adjustments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    number: Mapped[int | None] = mapped_column(Integer)
+    url: Mapped[str | None] = mapped_column(String(512))
+    text: Mapped[str] = mapped_column(Text)
+
+    order: Mapped[Order] = relationship(back_populates="adjustments")
+
+
+class OrderSnapshot(Base):
+    """The whole content of an order page, written only when it changed."""
+
+    __tablename__ = "order_snapshots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    crawl_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crawl_runs.id", ondelete="SET NULL")
+    )
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    content: Mapped[str] = mapped_column(Text)
+
+    order: Mapped[Order] = relationship(back_populates="snapshots")
+
+
+class ListedOrder(Base):
+    """An order link seen on a listing page: how legistrack knows which orders are new."""
+
+    __tablename__ = "listed_orders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(512), unique=True)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    listing_url: Mapped[str] = mapped_column(String(512), index=True)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class NewsItem(Base):
+    """A news entry kept because it cites a tracked item or a keyword; one row per story."""
+
+    __tablename__ = "news_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(600), unique=True)  # guid:..., else url:... normalized
+    feed: Mapped[str] = mapped_column(String(128))
+    title: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    subjects: Mapped[str] = mapped_column(Text, default="")  # subject keys it cites, "\n"-joined
+    keywords: Mapped[str] = mapped_column(Text, default="")  # keywords it matched, "; "-joined
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -30,7 +30,15 @@ MILESTONES: dict[str, frozenset[str]] = {
     "sent_to_study": frozenset({"sent_to_study"}),
     "dead": frozenset({"dead", "replaced", "sent_to_study"}),
 }
-RULES = ("dead_bill_cited", "contradicts_note", "changed_since_note", "review_due")
+RULES = (
+    "dead_bill_cited",
+    "contradicts_note",
+    "changed_since_note",
+    "review_due",
+    "order_changed",
+    "news_since_note",
+    "new_order",
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,31 @@ class SubjectRecord:
     key: str  # "194:H.5316" or a measure name
     kind: str  # bill | measure
     bills: tuple[BillRecord, ...]
+
+
+@dataclass(frozen=True)
+class OrderRecord:
+    """An executive order as stored, with its status (models.orders.status_of)."""
+
+    number: int
+    url: str
+    title: str
+    date: str | None
+    status: str
+    adjusted_by: tuple[str, ...]
+    since: str | None  # ISO day of the adjusting order, when known
+    keywords: tuple[str, ...] = ()
+    is_new: bool = False
+
+
+@dataclass(frozen=True)
+class NewsRecord:
+    key: str
+    feed: str
+    title: str
+    url: str | None
+    published: datetime | None
+    subjects: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -133,18 +166,110 @@ def first_change_after(record: SubjectRecord, since: datetime, now: datetime) ->
     return None
 
 
-def check_note(note: NoteFacts, records: dict[str, SubjectRecord], now: datetime) -> list[Finding]:
-    """Every finding for one note: per subject one cause (dead_bill_cited wins), plus review_due."""
+def check_note(
+    note: NoteFacts,
+    records: dict[str, SubjectRecord],
+    now: datetime,
+    orders: Sequence[OrderRecord] = (),
+    news: Sequence[NewsRecord] = (),
+) -> list[Finding]:
+    """Every finding for one note: per subject one cause (dead_bill_cited wins), orders that
+    changed, news since, and review_due."""
     findings: list[Finding] = []
     for subject in note.subjects:
         record = records.get(subject.key)
         if record is None or note.note_date is None:
             continue
         findings += check_subject(note, subject, record, now)
+    findings += order_changed(note, orders)
+    findings += news_since_note(note, news)
     due = review_due(note, now)
     if due:
         findings.append(due)
     return findings
+
+
+def order_changed(note: NoteFacts, orders: Sequence[OrderRecord]) -> list[Finding]:
+    """An order the note cites was amended, superseded or revoked after the note's date (or on
+    its own page, at a date the page does not give)."""
+    if note.note_date is None:
+        return []
+    cited = {s.key for s in note.subjects if s.kind == "order"}
+    found = []
+    for order in orders:
+        subject = f"EO {order.number}"
+        if subject not in cited or order.status == "in_effect":
+            continue
+        if order.since is not None and order.since <= note.note_date.isoformat():
+            continue
+        by = "; ".join(order.adjusted_by)
+        when = f" on {order.since}" if order.since else " (date not given)"
+        context = next(s.context for s in note.subjects if s.key == subject)
+        found.append(
+            Finding(
+                "order_changed",
+                subject,
+                "stale",
+                f"{subject} ({order.title}) is {order.status}{when}, after the note's date "
+                f"({_dated(note)}): {by}",
+                context,
+                f"{order.status}: {by}",
+                date.fromisoformat(order.since) if order.since else None,
+                order.url,
+                f"{order.status}@{order.since}@{order.url}",
+            )
+        )
+    return found
+
+
+def news_since_note(note: NoteFacts, news: Sequence[NewsRecord]) -> list[Finding]:
+    """News citing a subject of the note, published after its date: a suggestion to re-read."""
+    if note.note_date is None:
+        return []
+    note_end = datetime.combine(note.note_date, time.max, EASTERN)
+    found = []
+    for subject in note.subjects:
+        for story in news:
+            if subject.key not in story.subjects or not story.published:
+                continue
+            if story.published <= note_end:
+                continue
+            day = story.published.astimezone(EASTERN).date()
+            found.append(
+                Finding(
+                    "news_since_note",
+                    subject.key,
+                    "review",
+                    f"{subject.key}: news after the note's date ({_dated(note)}): "
+                    f'"{story.title}" ({story.feed}, {day}); review suggested',
+                    subject.context,
+                    f'{story.feed}, {day}: "{story.title}"',
+                    day,
+                    story.url,
+                    story.key,
+                )
+            )
+    return found
+
+
+def new_orders(orders: Sequence[OrderRecord]) -> list[Finding]:
+    """New orders matching the keywords, for maintainers even when no note cites them yet."""
+    return [
+        Finding(
+            "new_order",
+            f"EO {o.number}",
+            "review",
+            f"new executive order No. {o.number} ({o.title}, {o.date or 'undated'}) matches "
+            f"{', '.join(o.keywords)}",
+            "(no note cites it yet)",
+            f"No. {o.number}: {o.title}",
+            date.fromisoformat(o.date) if o.date else None,
+            o.url,
+            o.url,
+        )
+        for o in orders
+        if o.is_new and o.keywords
+    ]
 
 
 def check_subject(

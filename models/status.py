@@ -12,6 +12,7 @@ from . import lineage
 from .calendar import EASTERN, court, court_ended, formal_sessions_over
 from .config import Config, Measure
 from .numbers import BillRef, chamber_of, is_docket
+from .orders import all_orders, status_of
 from .schema import Bill, BillRelation
 from .stages import TERMINAL_STAGES, stage_of, stage_rank
 from .store import find_bill
@@ -80,9 +81,26 @@ class MeasureStatus:
 
 
 @dataclass(frozen=True)
+class OrderView:
+    """An executive order in the status report."""
+
+    number: int
+    title: str
+    date: str | None
+    issuer: str | None
+    status: str
+    adjusted_by: tuple[str, ...]
+    url: str
+    checked_at: datetime | None
+    changed_at: datetime | None
+    tracked: bool
+
+
+@dataclass(frozen=True)
 class StatusReport:
     generated_at: datetime
     measures: list[MeasureStatus]
+    executive_orders: list[OrderView] = field(default_factory=list)
 
 
 def build_status(session: Session, config: Config, now: datetime) -> StatusReport:
@@ -90,7 +108,36 @@ def build_status(session: Session, config: Config, now: datetime) -> StatusRepor
     return StatusReport(
         generated_at=now,
         measures=[measure_status(session, measure, now) for measure in config.measures],
+        executive_orders=order_views(session, config),
     )
+
+
+def order_views(session: Session, config: Config) -> list[OrderView]:
+    """Stored orders, tracked ones first; a tracked order never read yet is listed too."""
+    stored = all_orders(session)
+    views = [
+        OrderView(
+            o.number,
+            o.title,
+            o.date,
+            o.issuer,
+            status.status,
+            status.adjusted_by,
+            o.url,
+            o.last_checked_at,
+            o.changed_at,
+            o.tracked,
+        )
+        for o in stored
+        for status in [status_of(o, stored)]
+    ]
+    read = {v.number for v in views}
+    views += [
+        OrderView(n, "(not read yet)", None, None, "unknown", (), "", None, None, True)
+        for n in config.executive_orders.track
+        if n not in read
+    ]
+    return sorted(views, key=lambda v: (not v.tracked, v.number, v.url))
 
 
 def measure_status(session: Session, measure: Measure, now: datetime) -> MeasureStatus:

@@ -91,6 +91,14 @@ def record_failure(
     logger.info("%s failed: %s", subject, message)  # the CLI prints each failure once
 
 
+def record_problem(
+    session: Session, run: CrawlRun, subject: str, message: str, url: str | None
+) -> None:
+    """A part of a source skipped (a malformed feed entry): recorded; the source did not fail."""
+    session.add(CrawlError(run_id=run.id, subject=subject, url=url, message=f"skipped: {message}"))
+    logger.info("%s: skipped: %s", subject, message)
+
+
 def find_bill(session: Session, court: int, numbers: Sequence[str | None]) -> Bill | None:
     """The stored bill of `court` known by any of `numbers`, as bill number or as docket."""
     wanted = [n for n in numbers if n]

@@ -15,14 +15,23 @@ from sqlalchemy.orm import Session
 from models import alerts as alert_store
 from models.config import Config
 from models.db import session_scope
-from models.notecheck import NoteCitations, cite, known_bills, load_records, note_facts
+from models.notecheck import (
+    NoteCitations,
+    cite,
+    known_bills,
+    load_news,
+    load_orders,
+    load_records,
+    note_facts,
+)
 from models.notes import Note, NoteError, find_notes, read_note
 from models.schema import Alert
-from models.staleness import Finding, check_note
+from models.staleness import Finding, check_note, new_orders
 
 from . import notify
 
 logger = logging.getLogger(__name__)
+ORDERS_NOTE = "(executive orders)"  # the "note" of new_order alerts: no note cites them yet
 
 
 @dataclass
@@ -64,6 +73,7 @@ def evaluate(
     errors = [str(p) for p in problems]
     records = load_records(session, config, now)
     known = known_bills(records)
+    orders, news = load_orders(session), load_news(session)
     results = []
     for path in files:
         try:
@@ -73,7 +83,8 @@ def evaluate(
             continue
         name = note_name(path, config)
         citations = cite(note, config, known)
-        findings = check_note(note_facts(note, name, citations), records, now)
+        found = check_note(note_facts(note, name, citations), records, now, orders, news)
+        findings = [f for f in found if f.rule in config.rules]
         results.append(NoteResult(name, note, citations, findings))
     return results, errors
 
@@ -89,9 +100,16 @@ def run_check(engine: Engine, config: Config, now: datetime, send: bool = True) 
             session.flush()
             report.new += [a.id for a in outcome.new + outcome.reopened]
             report.resolved += [a.id for a in outcome.resolved]
-        present = {r.name for r in report.results} | {
-            note_name(Path(u), config) for u in unreadable
-        }
+        if "new_order" in config.rules:
+            fresh = new_orders(load_orders(session))
+            outcome = alert_store.record_findings(session, ORDERS_NOTE, fresh, now)
+            session.flush()
+            report.new += [a.id for a in outcome.new + outcome.reopened]
+        present = (
+            {r.name for r in report.results}
+            | {ORDERS_NOTE}
+            | {note_name(Path(u), config) for u in unreadable}
+        )
         report.resolved += [a.id for a in alert_store.resolve_notes_gone(session, present, now)]
     if send and config.alerts.notify:
         deliver(engine, config, now, report)

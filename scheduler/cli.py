@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
-from crawler.run import run_crawl
+from crawler.run import configured_sources, run_crawls
 from models.db import ensure_schema, make_engine, session_scope, upgrade
 from models.history import NothingToCompare, bills_numbered, diff_snapshots, snapshot_changes
 from models.numbers import canonical_number
@@ -19,7 +19,8 @@ from models.status import relations_of
 
 from . import formatting
 from .common import EXIT_FAILED, fail, load, one_line_errors
-from .notes_cli import alerts, check, check_and_print, notes
+from .crawl_report import crawl_summary
+from .notes_cli import alerts, check, check_and_print, news, notes
 from .reports import render_status
 
 
@@ -54,36 +55,38 @@ def init(ctx: click.Context) -> None:
 @cli.command()
 @click.option(
     "--source",
-    type=click.Choice(["legislature"]),
-    default="legislature",
+    type=click.Choice(["all", "legislature", "executive_orders", "news"]),
+    default="all",
     show_default=True,
-    help="Which source to crawl.",
+    help="Which source to crawl (all: every source the config names).",
 )
 @click.option("--no-check", is_flag=True, help="Do not run the staleness check afterwards.")
 @click.pass_context
 @one_line_errors
 def crawl(ctx: click.Context, source: str, no_check: bool) -> None:
-    """Read every tracked bill; store what changed. Exit 0 if all were read, 2 if some failed.
+    """Read every tracked item; store what changed. Exit 0 if all were read, 2 if some failed.
 
-    What was read is saved even when other bills failed. Each bill's failure is recorded with its
+    What was read is saved even when other items failed. Each failure is recorded with its
     reason and shown here. Then the notes are checked (`legistrack check`) unless --no-check.
     """
     config = load(ctx)
     engine = make_engine(config.database_url)
     ensure_schema(engine)
+    sources = configured_sources(config) if source == "all" else [source]
+    if not sources:
+        fail("nothing to crawl: the config names no measures, order listings or feeds")
     _progress_to_terminal(ctx.obj["verbose"])
-    run_id = run_crawl(config, source, log_level="INFO" if ctx.obj["verbose"] else "ERROR")
+    runs = run_crawls(config, sources, log_level="INFO" if ctx.obj["verbose"] else "ERROR")
+    failed = 0
     with session_scope(engine) as session:
-        run = session.get(CrawlRun, run_id)
-        assert run is not None
-        for error in run.errors:
-            click.echo(f"FAILED {error.subject}: {error.message}", err=True)
-        via_html = f", {run.fallbacks} read from HTML pages" if run.fallbacks else ""
-        click.echo(
-            f"{source}: {run.checked + run.failed} bills checked, {run.changed} changed, "
-            f"{run.failed} failed{via_html} (run {run.id}, {run.status})"
-        )
-        failed = run.failed
+        for run_id in runs.values():
+            run = session.get(CrawlRun, run_id)
+            assert run is not None
+            click.echo(crawl_summary(run))
+            for error in run.errors:
+                click.echo(f"{'SKIPPED' if error.message.startswith('skipped: ') else 'FAILED'} "
+                           f"{error.subject}: {error.message}", err=True)  # fmt: skip
+            failed += run.failed
     if config.notes.paths and not no_check:
         check_and_print(config, engine)
     if failed:
@@ -244,6 +247,7 @@ def demo(ctx: click.Context, folder: Path | None) -> None:
 cli.add_command(check)
 cli.add_command(alerts)
 cli.add_command(notes)
+cli.add_command(news)
 
 
 def main() -> None:

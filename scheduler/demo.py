@@ -9,13 +9,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler.replay import ReplayServer
-from crawler.run import run_crawl
+from crawler.run import configured_sources, run_crawls
 from models.alerts import list_alerts
 from models.config import load_config
 from models.db import make_engine, session_scope, upgrade
 from models.schema import Alert, CrawlRun
 
 from .checking import run_check
+from .crawl_report import crawl_summary
 from .reports import render_status
 
 DEMO_DATA = Path(__file__).parent / "demo_data"
@@ -45,17 +46,16 @@ def run_demo(folder: Path | None, echo: Callable[[str], None]) -> int:
         echo(f"config and database in {folder}")
         engine = make_engine(config.database_url)
         upgrade(engine)
-        run_id = run_crawl(config, "legislature", log_level="ERROR")
+        runs = run_crawls(config, configured_sources(config), log_level="ERROR")
+        failed = 0
         with session_scope(engine) as session:
-            run = session.get(CrawlRun, run_id)
-            assert run is not None
-            for error in run.errors:
-                echo(f"FAILED {error.subject}: {error.message}")
-            echo(
-                f"crawled {run.checked + run.failed} bills: {run.changed} changed, "
-                f"{run.failed} failed"
-            )
-            failed = run.failed
+            for run_id in runs.values():
+                run = session.get(CrawlRun, run_id)
+                assert run is not None
+                for error in run.errors:
+                    echo(f"FAILED {error.subject}: {error.message}")
+                echo(crawl_summary(run))
+                failed += run.failed
         echo("")
         echo(render_status(config, "table"))
         echo("")

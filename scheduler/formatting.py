@@ -10,7 +10,7 @@ from typing import Any
 from models.calendar import EASTERN
 from models.numbers import BillRef
 from models.stages import TERMINAL_STAGES
-from models.status import BillStatus, MeasureStatus, StatusReport
+from models.status import BillStatus, MeasureStatus, OrderView, StatusReport
 
 
 def day(when: datetime | None) -> str:
@@ -26,6 +26,7 @@ def status_json(report: StatusReport) -> str:
     """The `status --format json` contract: fields may be added, never renamed."""
     document = {
         "generated_at": stamp(report.generated_at),
+        "executive_orders": [_order_json(order) for order in report.executive_orders],
         "measures": [
             {
                 "name": measure.name,
@@ -67,6 +68,37 @@ def _bill_json(bill: BillStatus) -> dict[str, Any]:
         "successor": _ref_json(bill.successor),
         "session_note": bill.session_note,
     }
+
+
+def _order_json(order: OrderView) -> dict[str, Any]:
+    return {
+        "number": order.number,
+        "title": order.title,
+        "date": order.date,
+        "issuer": order.issuer,
+        "status": order.status,
+        "adjusted_by": list(order.adjusted_by),
+        "url": order.url or None,
+        "tracked": order.tracked,
+        "checked_at": stamp(order.checked_at),
+        "changed_at": stamp(order.changed_at),
+    }
+
+
+ORDER_COLUMNS = ("order", "date", "status", "adjusted by", "title")
+
+
+def order_rows(report: StatusReport) -> list[list[str]]:
+    return [
+        [
+            f"EO {o.number}" + ("" if o.tracked else " (found)"),
+            o.date or "",
+            o.status,
+            "; ".join(o.adjusted_by),
+            o.title,
+        ]
+        for o in report.executive_orders
+    ]
 
 
 def _ref_json(ref: BillStatus | BillRef | None) -> dict[str, Any] | None:
@@ -133,6 +165,8 @@ def status_table(report: StatusReport, width: int = 160) -> str:
     for heading, rows, notes in status_rows(report):
         lines += ["", heading, *table(STATUS_COLUMNS, rows, width, indent="  ")]
         lines += [f"  note: {note}" for note in notes]
+    if report.executive_orders:
+        lines += ["", "Executive orders", *table(ORDER_COLUMNS, order_rows(report), width, "  ")]
     return "\n".join(lines)
 
 
@@ -161,6 +195,11 @@ def status_markdown(report: StatusReport) -> str:
                 "; ".join(x for x in (bill.title, *bill_notes(bill)) if x),
             ]
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    if report.executive_orders:
+        lines += ["", "## Executive orders", "", "| order | date | status | adjusted by | title |"]
+        lines.append("|---|---|---|---|---|")
+        for row in order_rows(report):
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
     return "\n".join(lines)
 
 

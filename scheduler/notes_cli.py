@@ -11,11 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy.orm import Session
 
 from models import alerts as alert_store
+from models.config import Config
 from models.db import ensure_schema, make_engine, session_scope
+from models.news import stories, subjects_in
+from models.notecheck import cite, known_bills, load_records
 from models.notes import NoteError, read_note
-from models.schema import Alert
+from models.numbers import BillRef, canonical_number
+from models.schema import Alert, Bill
 
 from . import formatting
 from .checking import CheckReport, evaluate, run_check
@@ -213,8 +218,6 @@ def notes_check(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 @one_line_errors
 def notes_show(ctx: click.Context, path: Path) -> None:
     """What legistrack reads in one note: its date, the subjects it cites and what it claims."""
-    from models.notecheck import cite, known_bills, load_records
-
     config = load(ctx)
     try:
         note = read_note(path)
@@ -235,3 +238,58 @@ def notes_show(ctx: click.Context, path: Path) -> None:
         click.echo(f"  {subject.kind:8} {subject.key}: claims {claim}")
     for text in citations.untracked:
         click.echo(f"  untracked {text}: not in config.toml (add it to track it)")
+
+
+@click.command()
+@click.option(
+    "--since", type=click.DateTime(["%Y-%m-%d"]), help="Only stories published on or after."
+)
+@click.option("--subject", help="Only stories citing this: 194:H.5316, H.5316, a measure, EO 650.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_context
+@one_line_errors
+def news(ctx: click.Context, since: datetime | None, subject: str | None, fmt: str) -> None:
+    """News stories kept from the feeds: those citing a tracked item or a keyword."""
+    config = load(ctx)
+    engine = make_engine(config.database_url)
+    ensure_schema(engine)
+    with session_scope(engine) as session:
+        wanted = subject_key(subject, config, session) if subject else None
+        found = stories(session, since.replace(tzinfo=UTC) if since else None, wanted)
+    if fmt == "json":
+        rows = [
+            {
+                "feed": s.feed,
+                "title": s.title,
+                "url": s.url,
+                "published": formatting.stamp(s.published),
+                "summary": s.summary,
+                "subjects": list(s.subjects),
+                "keywords": list(s.keywords),
+            }
+            for s in found
+        ]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    table_rows = [
+        [formatting.day(s.published), s.feed, ", ".join(s.subjects + s.keywords), s.title]
+        for s in found
+    ]
+    columns = ("published", "feed", "cites", "headline")
+    click.echo("\n".join(formatting.table(columns, table_rows)) if table_rows else "no stories")
+
+
+def subject_key(text: str, config: Config, session: Session) -> str:
+    """A subject as the user types it, as stories store it (`H.5316` -> `194:H.5316`)."""
+    text = text.strip()
+    for measure in config.measures:
+        if text.casefold() in {measure.name.casefold(), *(a.casefold() for a in measure.aliases)}:
+            return str(measure.name)
+    if ":" in text:
+        court, _, number = text.partition(":")
+        return f"{int(court)}:{canonical_number(number)}"
+    known = [BillRef(b.court, b.number) for b in session.query(Bill)]
+    keys = subjects_in(text, config, known, None)
+    if not keys:
+        fail(f"--subject {text!r}: not a tracked bill, measure or executive order")
+    return keys[0]

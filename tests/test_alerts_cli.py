@@ -200,8 +200,13 @@ def test_sample_note_is_flagged_for_exactly_what_went_stale(tmp_path: Path) -> N
     assert demo.index("PROTECT Act — in_conference") < status_end  # alerts after the status table
     assert "#1 [dead_bill_cited] notes/ma-doc-287g-paradox.txt — 193:S.997" in demo[status_end:]
     out = run_cli("--config", str(tmp_path / "config.toml"), "alerts", "--format", "json").out
-    found = {(a["subject"], a["rule"]): a for a in json.loads(out)}
+    everything = json.loads(out)
+    found = {(a["subject"], a["rule"]): a for a in everything if a["severity"] == "stale"}
     assert set(found) == {("193:S.997", "dead_bill_cited"), ("PROTECT Act", "changed_since_note")}
+    # Lower-severity "review suggested" alerts: news of the PROTECT Act after the note's date;
+    # nothing at all about S.1681 / the Safe Communities Act or EO 650.
+    review = {(a["subject"], a["rule"]) for a in everything if a["severity"] == "review"}
+    assert review == {("PROTECT Act", "news_since_note")}
     s997 = found[("193:S.997", "dead_bill_cited")]
     assert "successor S.1122 (194)" in s997["message"]
     assert s997["note_says"].startswith("S.997 (Sen. Adam Gomez): Would prohibit")

@@ -259,9 +259,9 @@ class LegislatureSpider(scrapy.Spider):
         self.outcomes[ref] = "failed"
         return BillFailure(court=ref.court, tracked_number=ref.number, error=error, url=url)
 
-    def unresolved(self) -> list[BillRef]:
+    def unresolved(self) -> list[str]:
         """Bills asked for that got neither an item nor a recorded failure."""
-        return [ref for ref in self.depths if ref not in self.outcomes]
+        return [ref.key for ref in self.depths if ref not in self.outcomes]
 
 
 def _reason(exc: Exception, response: Response) -> str:

@@ -1,0 +1,143 @@
+"""Spider `executive_orders`: listing pages on mass.gov, then the orders tracked, stored, new, or
+matching the keywords."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler.failures import describe_failure
+from crawler.items import ItemFailure, ListingItem, OrderAdjustmentItem, OrderItem
+from crawler.parsers.errors import ParseError
+from crawler.parsers.orders import OrderLink, OrderPage, parse_listing, parse_order_page
+from models.config import Config, find_config_path, load_config
+from models.db import ensure_schema, make_engine, session_scope
+from models.keywords import matching
+from models.orders import ADJUSTS_OTHER, path_of, stored_order_urls
+from models.schema import ListedOrder
+
+
+class ExecutiveOrdersSpider(scrapy.Spider):
+    name = "executive_orders"
+
+    def __init__(self, config: Config | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.config = config
+        self.listed: dict[str, set[str]] = {}  # listing url -> order urls known before this crawl
+        self.stored: set[str] = set()
+        self.requested: set[str] = set()
+        self.seen_numbers: set[int] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ExecutiveOrdersSpider:
+        spider: ExecutiveOrdersSpider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.config is None:
+            path = crawler.settings.get("LEGISTRACK_CONFIG_PATH") or find_config_path(None)
+            spider.config = load_config(path)
+        return spider
+
+    def remember(self) -> None:
+        """What the database already knows: listed links per listing, and stored orders."""
+        assert self.config is not None
+        engine = make_engine(self.config.database_url)
+        ensure_schema(engine)
+        with session_scope(engine) as session:
+            for row in session.query(ListedOrder):
+                self.listed.setdefault(row.listing_url, set()).add(row.url)
+            self.stored = stored_order_urls(session)
+        engine.dispose()
+
+    async def start(self) -> AsyncIterator[Any]:
+        assert self.config is not None
+        self.remember()
+        for url in self.config.executive_orders.listing_urls:
+            yield scrapy.Request(
+                url,
+                callback=self.parse_listing,
+                errback=self.failed,
+                cb_kwargs={"subject": f"listing {url}"},
+                dont_filter=True,
+            )
+
+    def parse_listing(self, response: Response, subject: str) -> Iterator[Any]:
+        assert self.config is not None
+        try:
+            links = parse_listing(response.text, response.url)
+        except (ParseError, AttributeError) as exc:
+            yield ItemFailure(subject, f"listing: {exc}", response.url)
+            return
+        yield ListingItem(response.url, [(link.number, link.title, link.url) for link in links])
+        known = self.listed.get(response.url, set())
+        settings = self.config.executive_orders
+        for link in links:
+            self.seen_numbers.add(link.number)
+            new = bool(known) and link.url not in known
+            wanted = (
+                link.number in settings.track
+                or link.url in self.stored
+                or new
+                or matching(link.title, settings.keywords)
+            )
+            if wanted and link.url not in self.requested:
+                self.requested.add(link.url)
+                yield scrapy.Request(
+                    link.url,
+                    callback=self.parse_order,
+                    errback=self.failed,
+                    cb_kwargs={"subject": f"EO {link.number}", "link": link},
+                    dont_filter=True,
+                )
+
+    def parse_order(self, response: Response, subject: str, link: OrderLink) -> Iterator[Any]:
+        assert self.config is not None
+        try:
+            page = parse_order_page(response.text, response.url)
+            if page.number != link.number:
+                raise ParseError(f"{response.url}: page is No. {page.number}, listed as {link}")
+        except (ParseError, AttributeError) as exc:
+            yield ItemFailure(subject, f"order page: {exc}", response.url)
+            return
+        settings = self.config.executive_orders
+        tracked = page.number in settings.track
+        words = matching(f"{page.title}\n{page.body}", settings.keywords)
+        if not (tracked or words or link.url in self.stored or self.adjusts_kept(page)):
+            return  # a new order about something else: seen on the listing, not kept
+        yield OrderItem(
+            url=link.url,
+            number=page.number,
+            title=page.title,
+            date=page.date.isoformat() if page.date else None,
+            issuer=page.issuer,
+            mass_register=page.mass_register,
+            body=page.body,
+            adjustments=[
+                OrderAdjustmentItem(a.kind, a.number, a.url, a.text) for a in page.adjustments
+            ],
+            tracked=tracked,
+            keywords=words,
+        )
+
+    def adjusts_kept(self, page: OrderPage) -> bool:
+        """Does the page revoke, supersede or amend an order legistrack tracks or keeps?"""
+        assert self.config is not None
+        kept_paths = {path_of(url) for url in self.stored}
+        return any(
+            row.kind in ADJUSTS_OTHER
+            and (row.number in self.config.executive_orders.track or path_of(row.url) in kept_paths)
+            for row in page.adjustments
+        )
+
+    def failed(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        yield ItemFailure(request.cb_kwargs["subject"], describe_failure(failure), request.url)
+
+    def unresolved(self) -> list[str]:
+        """Tracked orders no listing showed: a failure, not a silent skip."""
+        assert self.config is not None
+        listings_read = bool(self.seen_numbers)
+        missing = [n for n in self.config.executive_orders.track if n not in self.seen_numbers]
+        return [f"EO {n}" for n in missing] if listings_read else []
