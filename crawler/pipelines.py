@@ -38,6 +38,19 @@ logger = logging.getLogger(__name__)
 progress = logging.getLogger("legistrack.progress")
 
 
+def _subject(item: Any) -> str:
+    """How failures name an item: `194:H.5316`, `EO 650`, `feed Bolts`..."""
+    if isinstance(item, BillItem | BillFailure):
+        return f"{item.court}:{item.tracked_number}"
+    if isinstance(item, OrderItem):
+        return f"EO {item.number}"
+    if isinstance(item, ListingItem):
+        return f"listing {item.listing_url}"
+    if isinstance(item, NewsEntryItem | FeedRead):
+        return f"feed {item.feed}"
+    return str(getattr(item, "subject", type(item).__name__))
+
+
 class StorePipeline:
     """Saves BillItems (a snapshot only on change) and BillFailures; closes the CrawlRun."""
 
@@ -70,6 +83,19 @@ class StorePipeline:
         self.crawler.stats.set_value("legistrack/run_id", self.run.id)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
+        """Store one item; any error doing so is that item's recorded failure, never a skip."""
+        try:
+            self._process(item)
+        except SQLAlchemyError:
+            raise  # the database itself is failing: nothing can be recorded; the crawl fails
+        except Exception as exc:
+            assert self.session is not None
+            self.session.rollback()
+            logger.exception("storing %s failed", type(item).__name__)
+            self._fail(_subject(item), f"internal error while storing: {exc!r}", None)
+        return item
+
+    def _process(self, item: Any) -> None:
         assert self.session is not None and self.run is not None
         if isinstance(item, BillFailure):
             self._fail(f"{item.court}:{item.tracked_number}", item.error, item.url)
@@ -83,7 +109,6 @@ class StorePipeline:
             self._save(item)
         else:
             self._store(item)
-        return item
 
     def _store(self, item: Any) -> None:
         """Orders, listings and news: each in its own transaction."""
@@ -110,7 +135,7 @@ class StorePipeline:
         except SQLAlchemyError as exc:
             session.rollback()
             first = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-            self._fail(type(item).__name__, f"database error while saving: {first}", None)
+            self._fail(_subject(item), f"database error while saving: {first}", None)
             return
         progress.info("%s %s", subject, note)
 

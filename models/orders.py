@@ -136,14 +136,15 @@ def save_order(
 ) -> bool:
     """Store an order page read; a snapshot only when its content changed. Returns changed."""
     now = now or utcnow()
-    order = session.scalars(
-        select(Order).where(Order.url == data.url).options(selectinload(Order.adjustments))
+    order = find_order(session, data.number, data.url)
+    listed = session.scalars(
+        select(ListedOrder).where(ListedOrder.url == path_of(data.url))
     ).first()
-    listed = session.scalars(select(ListedOrder).where(ListedOrder.url == data.url)).first()
     if order is None:
         order = Order(url=data.url, number=data.number, title=data.title, first_seen_at=now)
         order.is_new = bool(listed and listed.first_seen_at > _baseline(session, listed))
         session.add(order)
+    order.url = data.url  # the same page, perhaps now reached through another host name
     order.tracked = tracked
     order.keywords = "; ".join(keywords)
     order.last_checked_at = now
@@ -178,41 +179,51 @@ def save_order(
     return True
 
 
+def find_order(session: Session, number: int, url: str) -> Order | None:
+    """The stored page of this order: same number, same URL path (the host may differ)."""
+    candidates = session.scalars(
+        select(Order).where(Order.number == number).options(selectinload(Order.adjustments))
+    )
+    return next((o for o in candidates if path_of(o.url) == path_of(url)), None)
+
+
 def record_listing(
     session: Session, listing_url: str, links: Sequence[tuple[int, str, str]], now: datetime
 ) -> list[str]:
     """Remember the order links of a listing; return the URLs that are new since its first read.
 
-    The first read of a listing is its baseline: nothing on it counts as new.
+    The first read of a listing is its baseline: nothing on it counts as new. Links and listings
+    are remembered by URL path.
     """
-    known = {
-        row.url
-        for row in session.scalars(
-            select(ListedOrder).where(ListedOrder.listing_url == listing_url)
-        )
-    }
+    listing = path_of(listing_url)
+    query = select(ListedOrder.url).where(ListedOrder.listing_url == listing)
+    known = set(session.scalars(query))
     baseline = not known
     new = []
     for number, title, url in links:
-        if url in known:
+        path = path_of(url)
+        if path in known:
             continue
-        known.add(url)
-        session.add(
-            ListedOrder(url=url, number=number, title=title, listing_url=listing_url,
-                        first_seen_at=now)
-        )  # fmt: skip
+        known.add(path)
+        row = ListedOrder(url=path, number=number, title=title, listing_url=listing)
+        row.first_seen_at = now
+        session.add(row)
         if not baseline:
             new.append(url)
     session.flush()
     return new
 
 
-def known_listing_urls(session: Session) -> set[str]:
-    return set(session.scalars(select(ListedOrder.url)))
+def listed_paths(session: Session) -> dict[str, set[str]]:
+    """Listing path -> the order paths it showed before."""
+    found: dict[str, set[str]] = {}
+    for row in session.scalars(select(ListedOrder)):
+        found.setdefault(row.listing_url, set()).add(row.url)
+    return found
 
 
-def stored_order_urls(session: Session) -> set[str]:
-    return set(session.scalars(select(Order.url)))
+def stored_order_paths(session: Session) -> set[str]:
+    return {path_of(url) for url in session.scalars(select(Order.url))}
 
 
 def _baseline(session: Session, listed: ListedOrder) -> datetime:

@@ -305,7 +305,8 @@ class OrderSnapshot(Base):
 
 
 class ListedOrder(Base):
-    """An order link seen on a listing page: how legistrack knows which orders are new."""
+    """An order link seen on a listing page (both by URL path): how legistrack knows which
+    orders are new."""
 
     __tablename__ = "listed_orders"
 

@@ -196,3 +196,32 @@ def test_a_new_order_matching_keywords_raises_new_order(
     assert found["subject"] == "EO 698" and found["note"] == "(executive orders)"
     assert "matches" in found["message"] and "federal civil immigration" in found["message"]
     assert "1 new alerts" not in project.run("check", check=True).out  # not raised twice
+
+
+def test_fetch_articles_finds_citations_the_summary_lacks(
+    tmp_path: Path, database_url: str, site: ReplayServer
+) -> None:
+    """Constructed feed: the entry's summary cites nothing; its article page cites S.3072."""
+    shutil.copy(FIXTURES / "feeds" / "article.html", site.root / "feeds" / "story.html")
+    (site.root / "feeds" / "plain.xml").write_text(
+        f"""<?xml version="1.0" encoding="UTF-8"?>
+<!-- CONSTRUCTED test feed: one made-up entry whose article is tests/fixtures/feeds/article.html -->
+<rss version="2.0"><channel><title>Constructed</title><link>{site.url}/</link>
+<item><title>Constructed: a day at the State House</title><link>{site.url}/feeds/story.html</link>
+<guid>constructed-story-1</guid><pubDate>Fri, 08 May 2026 12:00:00 +0000</pubDate>
+<description>Nothing cited here.</description></item>
+</channel></rss>"""
+    )
+    project = orders_project(tmp_path, database_url, site)
+    feed = f'\n[[feeds]]\nname = "Plain"\nurl = "{site.url}/feeds/plain.xml"\n'
+    project.config.write_text(project.config.read_text() + feed)
+    project.run("crawl", "--source", "news", check=True)
+    assert json.loads(project.run("news", "--format", "json", check=True).out) == []
+    assert not site.requested("/feeds/story.html")
+    # Not kept, so not remembered: with fetch_articles on, the next crawl reads its article.
+    text = project.config.read_text().replace("[news]\n", "[news]\nfetch_articles = true\n")
+    project.config.write_text(text)
+    project.run("crawl", "--source", "news", check=True)
+    (story,) = json.loads(project.run("news", "--format", "json", check=True).out)
+    assert "194:S.3072" in story["subjects"]
+    assert site.requested("/feeds/story.html")

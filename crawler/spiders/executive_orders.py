@@ -17,8 +17,7 @@ from crawler.parsers.orders import OrderLink, OrderPage, parse_listing, parse_or
 from models.config import Config, find_config_path, load_config
 from models.db import ensure_schema, make_engine, session_scope
 from models.keywords import matching
-from models.orders import ADJUSTS_OTHER, path_of, stored_order_urls
-from models.schema import ListedOrder
+from models.orders import ADJUSTS_OTHER, listed_paths, path_of, stored_order_paths
 
 
 class ExecutiveOrdersSpider(scrapy.Spider):
@@ -27,8 +26,8 @@ class ExecutiveOrdersSpider(scrapy.Spider):
     def __init__(self, config: Config | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.config = config
-        self.listed: dict[str, set[str]] = {}  # listing url -> order urls known before this crawl
-        self.stored: set[str] = set()
+        self.listed: dict[str, set[str]] = {}  # listing path -> order paths known before the crawl
+        self.stored: set[str] = set()  # paths of the orders kept
         self.requested: set[str] = set()
         self.seen_numbers: set[int] = set()
 
@@ -46,9 +45,8 @@ class ExecutiveOrdersSpider(scrapy.Spider):
         engine = make_engine(self.config.database_url)
         ensure_schema(engine)
         with session_scope(engine) as session:
-            for row in session.query(ListedOrder):
-                self.listed.setdefault(row.listing_url, set()).add(row.url)
-            self.stored = stored_order_urls(session)
+            self.listed = listed_paths(session)
+            self.stored = stored_order_paths(session)
         engine.dispose()
 
     async def start(self) -> AsyncIterator[Any]:
@@ -71,15 +69,17 @@ class ExecutiveOrdersSpider(scrapy.Spider):
             yield ItemFailure(subject, f"listing: {exc}", response.url)
             return
         yield ListingItem(response.url, [(link.number, link.title, link.url) for link in links])
-        known = self.listed.get(response.url, set())
+        known = self.listed.get(path_of(response.url), set())
         settings = self.config.executive_orders
         for link in links:
             self.seen_numbers.add(link.number)
-            new = bool(known) and link.url not in known
+            # The first read of a listing reads every order once, so that orders whose text (not
+            # title) matches a keyword are found; later reads fetch only the new ones.
+            unseen = path_of(link.url) not in known
             wanted = (
                 link.number in settings.track
-                or link.url in self.stored
-                or new
+                or path_of(link.url) in self.stored
+                or unseen
                 or matching(link.title, settings.keywords)
             )
             if wanted and link.url not in self.requested:
@@ -104,7 +104,8 @@ class ExecutiveOrdersSpider(scrapy.Spider):
         settings = self.config.executive_orders
         tracked = page.number in settings.track
         words = matching(f"{page.title}\n{page.body}", settings.keywords)
-        if not (tracked or words or link.url in self.stored or self.adjusts_kept(page)):
+        kept = path_of(link.url) in self.stored
+        if not (tracked or words or kept or self.adjusts_kept(page)):
             return  # a new order about something else: seen on the listing, not kept
         yield OrderItem(
             url=link.url,
@@ -124,10 +125,10 @@ class ExecutiveOrdersSpider(scrapy.Spider):
     def adjusts_kept(self, page: OrderPage) -> bool:
         """Does the page revoke, supersede or amend an order legistrack tracks or keeps?"""
         assert self.config is not None
-        kept_paths = {path_of(url) for url in self.stored}
+        track = self.config.executive_orders.track
         return any(
             row.kind in ADJUSTS_OTHER
-            and (row.number in self.config.executive_orders.track or path_of(row.url) in kept_paths)
+            and (row.number in track or (bool(row.url) and path_of(row.url) in self.stored))
             for row in page.adjustments
         )
 
