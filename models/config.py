@@ -8,6 +8,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .numbers import BadNumber, BillRef
 
@@ -93,6 +94,23 @@ class NewsSettings:
     fetch_articles: bool = False  # read each new entry's page for citations its summary lacks
 
 
+@dataclass(frozen=True)
+class ScheduleSettings:
+    """When the daemon (or `poll` from cron) crawls each source, and how patiently."""
+
+    timezone: str = "America/New_York"
+    sources: dict[str, str] = field(
+        default_factory=lambda: {
+            "legislature": "*/30 7-22 * * 1-5",
+            "executive_orders": "0 * * * *",
+            "news": "every 15m",
+        }
+    )
+    timeout: float = 900.0  # seconds a crawl child may run before it is ended
+    stop_grace: float = 10.0  # seconds a running crawl gets to finish when the daemon stops
+    failures_before_alert: int = 3  # consecutive failed runs of a source before source_failing
+
+
 RULE_NAMES = (
     "dead_bill_cited",
     "contradicts_note",
@@ -119,6 +137,7 @@ class Config:
     feeds: tuple[Feed, ...] = ()
     news: NewsSettings = field(default_factory=NewsSettings)
     rules: frozenset[str] = frozenset(RULE_NAMES)  # the rules turned on
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
 
     def tracked_bills(self) -> list[BillRef]:
         """Every configured bill once, in config order."""
@@ -140,7 +159,17 @@ _SECTIONS: dict[str, set[str]] = {
     "feeds": {"name", "url", "fetch_articles"},
     "news": {"keywords", "fetch_articles"},
     "rules": set(RULE_NAMES),
+    "schedule": {
+        "timezone",
+        "legislature",
+        "executive_orders",
+        "news",
+        "timeout",
+        "stop_grace",
+        "failures_before_alert",
+    },
 }
+SOURCES = ("legislature", "executive_orders", "news")
 
 
 def find_config_path(explicit: str | os.PathLike[str] | None) -> Path:
@@ -199,7 +228,31 @@ def parse_config(raw: dict[str, Any], path: Path | None) -> Config:
         feeds=_feeds(raw.get("feeds", []), where),
         news=_news(_table(raw, "news", where), where),
         rules=_rules(_table(raw, "rules", where), where),
+        schedule=_schedule(_table(raw, "schedule", where), where),
     )
+
+
+def _schedule(table: dict[str, Any], where: str) -> ScheduleSettings:
+    _check_keys(table, _SECTIONS["schedule"], where, "schedule.")
+    defaults = ScheduleSettings()
+    zone = _typed(table, "timezone", str, where, "schedule.", defaults.timezone)
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{where}: schedule.timezone: unknown time zone {zone!r}") from None
+    sources = dict(defaults.sources)
+    for source in SOURCES:
+        sources[source] = _typed(table, source, str, where, "schedule.", sources[source])
+    numbers = {}
+    for key in ("timeout", "stop_grace"):
+        value = table.get(key, getattr(defaults, key))
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise ConfigError(f"{where}: schedule.{key}: expected a positive number of seconds")
+        numbers[key] = float(value)
+    failures = _typed(table, "failures_before_alert", int, where, "schedule.", 3)
+    if failures < 1:
+        raise ConfigError(f"{where}: schedule.failures_before_alert: expected 1 or more")
+    return ScheduleSettings(zone, sources, numbers["timeout"], numbers["stop_grace"], failures)
 
 
 def _strings(table: dict[str, Any], key: str, where: str, prefix: str) -> tuple[str, ...]:

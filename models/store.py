@@ -72,9 +72,25 @@ def start_run(session: Session, source: str, now: datetime | None = None) -> Cra
 
 
 def finish_run(session: Session, run: CrawlRun, reason: str, now: datetime | None = None) -> None:
-    """Close a run: `ok` if nothing failed, `partial` if some items did, `failed` if all did."""
+    """Close a run: `ok` if nothing failed, `partial` if some items did, `failed` if all did,
+    or if it read nothing where the source's last good run read something."""
     run.finished_at = now or utcnow()
     run.finish_reason = reason
+    if run.checked == 0 and run.failed == 0:
+        before = session.scalars(
+            select(CrawlRun.checked)
+            .where(CrawlRun.source == run.source, CrawlRun.status.in_(("ok", "partial")))
+            .order_by(CrawlRun.id.desc())
+        ).first()
+        if before:
+            session.add(
+                CrawlError(
+                    run_id=run.id,
+                    subject=run.source,
+                    message=f"read nothing where the last good run read {before} items",
+                )
+            )
+            run.failed += 1
     if run.failed and run.failed >= run.checked + run.failed:
         run.status = "failed"
     elif run.failed or reason != "finished":

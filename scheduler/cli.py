@@ -11,7 +11,9 @@ import click
 from sqlalchemy.orm import Session
 
 from crawler.run import configured_sources, run_crawls
+from models.config import Config
 from models.db import ensure_schema, make_engine, session_scope, upgrade
+from models.health import source_health
 from models.history import NothingToCompare, bills_numbered, diff_snapshots, snapshot_changes
 from models.numbers import canonical_number
 from models.schema import Bill, CrawlRun
@@ -20,8 +22,12 @@ from models.status import relations_of
 from . import formatting
 from .common import EXIT_FAILED, fail, load, one_line_errors
 from .crawl_report import crawl_summary
+from .daemon import run_daemon
+from .jobs import crawl_in_child
+from .locks import DatabaseLock, LockHeld
 from .notes_cli import alerts, check, check_and_print, news, notes
 from .reports import render_status
+from .schedule import is_due, next_run, triggers
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -61,9 +67,16 @@ def init(ctx: click.Context) -> None:
     help="Which source to crawl (all: every source the config names).",
 )
 @click.option("--no-check", is_flag=True, help="Do not run the staleness check afterwards.")
+@click.option(
+    "--busy-exit",
+    type=int,
+    default=EXIT_FAILED,
+    hidden=True,
+    help="Exit status when another crawl of the source is running (the daemon sets it).",
+)
 @click.pass_context
 @one_line_errors
-def crawl(ctx: click.Context, source: str, no_check: bool) -> None:
+def crawl(ctx: click.Context, source: str, no_check: bool, busy_exit: int) -> None:
     """Read every tracked item; store what changed. Exit 0 if all were read, 2 if some failed.
 
     What was read is saved even when other items failed. Each failure is recorded with its
@@ -76,7 +89,20 @@ def crawl(ctx: click.Context, source: str, no_check: bool) -> None:
     if not sources:
         fail("nothing to crawl: the config names no measures, order listings or feeds")
     _progress_to_terminal(ctx.obj["verbose"])
-    runs = run_crawls(config, sources, log_level="INFO" if ctx.obj["verbose"] else "ERROR")
+    locks = []
+    try:
+        for name in sources:
+            locks.append(crawl_lock(config, name).acquire())
+    except LockHeld as exc:
+        for lock in locks:
+            lock.release()
+        click.echo(f"legistrack: error: {exc}", err=True)
+        sys.exit(busy_exit)
+    try:
+        runs = run_crawls(config, sources, log_level="INFO" if ctx.obj["verbose"] else "ERROR")
+    finally:
+        for lock in locks:
+            lock.release()
     failed = 0
     with session_scope(engine) as session:
         for run_id in runs.values():
@@ -91,6 +117,89 @@ def crawl(ctx: click.Context, source: str, no_check: bool) -> None:
         check_and_print(config, engine)
     if failed:
         sys.exit(EXIT_FAILED)
+
+
+def crawl_lock(config: Config, source: str) -> DatabaseLock:
+    return DatabaseLock(config.database_url, f"crawl-{source}", f"a crawl of {source}")
+
+
+@cli.command()
+@click.pass_context
+@one_line_errors
+def daemon(ctx: click.Context) -> None:
+    """Run forever: crawl each source on its [schedule], check notes, notify; stop on SIGTERM.
+
+    One line per job on stderr (source, outcome, items, changed, failed, duration). A second
+    daemon on the same database is refused. Each crawl runs in a child process, ended after
+    [schedule] timeout; on SIGTERM or SIGINT a running crawl gets [schedule] stop_grace seconds.
+    """
+    config = load(ctx)
+    if config.path is None:
+        fail("the daemon needs a config file")
+    triggers(config.schedule)  # bad schedules fail here, with one line
+    sys.exit(run_daemon(config))
+
+
+@cli.command()
+@click.option("--all", "everything", is_flag=True, help="Crawl every source, due or not.")
+@click.pass_context
+@one_line_errors
+def poll(ctx: click.Context, everything: bool) -> None:
+    """For system cron: crawl the sources due by [schedule], check, notify, exit.
+
+    Exit 0 when every source crawled was read without failure, 2 when some failed.
+    """
+    config = load(ctx)
+    engine = make_engine(config.database_url)
+    ensure_schema(engine)
+    found = triggers(config.schedule)
+    now = datetime.now(UTC)
+    due = []
+    with session_scope(engine) as session:
+        for source in configured_sources(config):
+            last = source_health(session, source).last_run_at
+            if everything or is_due(found[source], last, now):
+                due.append(source)
+    failed = 0
+    for source in due:
+        outcome = crawl_in_child(engine, config, source)
+        click.echo(outcome.line(), err=True)
+        failed += outcome.outcome not in ("ok", "partial", "busy")
+    if not due:
+        click.echo("poll: no source is due", err=True)
+    check_and_print(config, engine)
+    if failed:
+        sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@click.pass_context
+@one_line_errors
+def sources(ctx: click.Context) -> None:
+    """Each source's health: last success, last failure and its error, failures in a row, and
+    its next scheduled run."""
+    config = load(ctx)
+    engine = make_engine(config.database_url)
+    ensure_schema(engine)
+    found = triggers(config.schedule)
+    now = datetime.now(UTC)
+    rows = []
+    with session_scope(engine) as session:
+        for source in configured_sources(config):
+            health = source_health(session, source)
+            upcoming = next_run(found[source], now)
+            rows.append(
+                [
+                    source,
+                    formatting.stamp(health.last_success_at) or "never",
+                    formatting.stamp(health.last_failure_at) or "never",
+                    str(health.consecutive_failures),
+                    upcoming.isoformat(timespec="minutes") if upcoming else "-",
+                    health.last_error or "",
+                ]
+            )
+    columns = ("source", "last success", "last failure", "failing", "next run", "last error")
+    click.echo("\n".join(formatting.table(columns, rows)))
 
 
 def _progress_to_terminal(verbose: bool) -> None:

@@ -15,6 +15,8 @@ from models.config import Config, ConfigError, find_config_path, load_config
 from models.db import DatabaseUnavailable
 from models.numbers import BadNumber
 
+from .locks import LockHeld
+
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_FAILED = 2
 
@@ -30,7 +32,14 @@ def one_line_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (ConfigError, DatabaseUnavailable, CrawlDidNotRun, BadNumber, AlertError) as exc:
+        except (
+            ConfigError,
+            DatabaseUnavailable,
+            CrawlDidNotRun,
+            BadNumber,
+            AlertError,
+            LockHeld,
+        ) as exc:
             fail(str(exc))
 
     return wrapper  # type: ignore[return-value]

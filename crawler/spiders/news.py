@@ -18,7 +18,7 @@ from models.db import ensure_schema, make_engine, session_scope
 from models.keywords import matching
 from models.news import known_keys, subjects_in
 from models.numbers import BillRef
-from models.schema import Bill
+from models.schema import Bill, NewsItem
 
 
 class NewsSpider(scrapy.Spider):
@@ -29,6 +29,7 @@ class NewsSpider(scrapy.Spider):
         self.config = config
         self.known: set[str] = set()
         self.bills: list[BillRef] = []
+        self.feeds_with_items: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -45,6 +46,7 @@ class NewsSpider(scrapy.Spider):
         with session_scope(engine) as session:
             self.known = known_keys(session)
             self.bills = [BillRef(b.court, b.number) for b in session.query(Bill)]
+            self.feeds_with_items = {row[0] for row in session.query(NewsItem.feed).distinct()}
         engine.dispose()
         for feed in self.config.feeds:
             yield scrapy.Request(
@@ -60,6 +62,10 @@ class NewsSpider(scrapy.Spider):
             parsed = parse_feed(response.body, response.url)
         except ParseError as exc:
             yield ItemFailure(f"feed {feed.name}", str(exc), response.url)
+            return
+        if not parsed.entries and feed.name in self.feeds_with_items:
+            message = "the feed has no entries, where stories were kept from it before"
+            yield ItemFailure(f"feed {feed.name}", message, response.url)
             return
         yield FeedRead(feed.name, response.url, len(parsed.entries))
         for problem in parsed.problems:
