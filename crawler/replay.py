@@ -49,6 +49,8 @@ class ReplayServer:
     def __init__(self, root: Path | str, host: str = "127.0.0.1", port: int = 0) -> None:
         self.root = Path(root).resolve()
         self.overrides: dict[str, Canned] = {}
+        self.fail_all: Canned | None = None  # when set, every request gets this response
+        self.delay: float = 0.0  # seconds to wait before answering (a slow remote site)
         self.requests: list[SeenRequest] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), self._handler())
@@ -106,8 +108,12 @@ class ReplayServer:
                         canned.times -= 1
                         if canned.times <= 0:
                             del server.overrides[key]
+                if server.fail_all is not None:
+                    canned = server.fail_all
                 if canned is None:
                     canned = server._from_disk(self.path)
+                if server.delay:
+                    time.sleep(server.delay)
                 self.send_response(canned.status)
                 for name, value in canned.headers.items():
                     self.send_header(name, value)

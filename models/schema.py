@@ -188,7 +188,7 @@ class CrawlError(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"), index=True)
-    subject: Mapped[str] = mapped_column(String(64))  # e.g. 194:H.5316
+    subject: Mapped[str] = mapped_column(Text)  # e.g. 194:H.5316, "listing https://..."
     url: Mapped[str | None] = mapped_column(Text)
     message: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -207,7 +207,7 @@ class Alert(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     note: Mapped[str] = mapped_column(Text)  # the note's path as configured
-    subject: Mapped[str] = mapped_column(String(128))  # 194:H.5316, a measure name, EO 650
+    subject: Mapped[str] = mapped_column(Text)  # 194:H.5316, a measure name, EO 650
     rule: Mapped[str] = mapped_column(String(32))
     evidence_key: Mapped[str] = mapped_column(String(64))
     severity: Mapped[str] = mapped_column(String(16))  # stale | review
@@ -249,7 +249,7 @@ class Order(Base):
     __tablename__ = "orders"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    url: Mapped[str] = mapped_column(String(512), unique=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
     number: Mapped[int] = mapped_column(Integer, index=True)
     title: Mapped[str] = mapped_column(Text)
     date: Mapped[str | None] = mapped_column(String(10))  # ISO day as the page gives it
@@ -281,7 +281,7 @@ class OrderAdjustment(Base):
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     number: Mapped[int | None] = mapped_column(Integer)
-    url: Mapped[str | None] = mapped_column(String(512))
+    url: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
 
     order: Mapped[Order] = relationship(back_populates="adjustments")
@@ -311,10 +311,10 @@ class ListedOrder(Base):
     __tablename__ = "listed_orders"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    url: Mapped[str] = mapped_column(String(512), unique=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
     number: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(Text)
-    listing_url: Mapped[str] = mapped_column(String(512), index=True)
+    listing_url: Mapped[str] = mapped_column(Text, index=True)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -324,7 +324,7 @@ class NewsItem(Base):
     __tablename__ = "news_items"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(600), unique=True)  # guid:..., else url:... normalized
+    key: Mapped[str] = mapped_column(Text, unique=True)  # guid:..., else url:... normalized
     feed: Mapped[str] = mapped_column(String(128))
     title: Mapped[str] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(Text)

@@ -12,9 +12,11 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from crawler.run import configured_sources
 from models import alerts as alert_store
 from models.config import Config
 from models.db import session_scope
+from models.health import SOURCES_NOTE, failing_findings, source_health
 from models.notecheck import (
     NoteCitations,
     cite,
@@ -105,9 +107,15 @@ def run_check(engine: Engine, config: Config, now: datetime, send: bool = True) 
             outcome = alert_store.record_findings(session, ORDERS_NOTE, fresh, now)
             session.flush()
             report.new += [a.id for a in outcome.new + outcome.reopened]
+        healths = [source_health(session, source) for source in configured_sources(config)]
+        failing = failing_findings(healths, config.schedule.failures_before_alert)
+        outcome = alert_store.record_findings(session, SOURCES_NOTE, failing, now)
+        session.flush()
+        report.new += [a.id for a in outcome.new + outcome.reopened]
+        report.resolved += [a.id for a in outcome.resolved]
         present = (
             {r.name for r in report.results}
-            | {ORDERS_NOTE}
+            | {ORDERS_NOTE, SOURCES_NOTE}
             | {note_name(Path(u), config) for u in unreadable}
         )
         report.resolved += [a.id for a in alert_store.resolve_notes_gone(session, present, now)]

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from crawler.run import configured_sources, run_crawls
 from models.config import Config
 from models.db import ensure_schema, make_engine, session_scope, upgrade
-from models.health import source_health
+from models.health import fail_unfinished, source_health
 from models.history import NothingToCompare, bills_numbered, diff_snapshots, snapshot_changes
 from models.numbers import canonical_number
 from models.schema import Bill, CrawlRun
@@ -105,9 +105,12 @@ def crawl(ctx: click.Context, source: str, no_check: bool, busy_exit: int) -> No
             lock.release()
     failed = 0
     with session_scope(engine) as session:
-        for run_id in runs.values():
+        for source, run_id in runs.items():
             run = session.get(CrawlRun, run_id)
             assert run is not None
+            if run.status == "running":  # the crawl could not record its own end
+                fail_unfinished(session, source, "the crawl did not record its end (see log)")
+                run.failed = max(run.failed, 1)
             click.echo(crawl_summary(run))
             for error in run.errors:
                 click.echo(f"{'SKIPPED' if error.message.startswith('skipped: ') else 'FAILED'} "
