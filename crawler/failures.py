@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
+from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (
     ConnectionLost,
@@ -13,6 +17,8 @@ from twisted.internet.error import (
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed
 
+from crawler.parsers.errors import ParseError
+
 
 def describe_failure(failure: Failure) -> str:
     """`HTTP 500 at https://...`, `timed out at ...`, `connection refused at ...`."""
@@ -22,13 +28,30 @@ def describe_failure(failure: Failure) -> str:
     if isinstance(error, HttpError):
         response = error.response
         return f"HTTP {response.status} at {response.url}"
-    if isinstance(error, TimeoutError | TCPTimedOutError):
+    name = type(error).__name__
+    if isinstance(error, TimeoutError | TCPTimedOutError) or name == "DownloadTimeoutError":
         return f"timed out at {url}"
     if isinstance(error, ConnectionRefusedError):
         return f"connection refused at {url}"
     if isinstance(error, DNSLookupError):
         return f"host not found at {url}"
-    if isinstance(error, ConnectionLost | ResponseFailed):
+    if isinstance(error, IgnoreRequest):
+        return f"{error} (at {url})"
+    if isinstance(error, ConnectionLost | ResponseFailed) or name == "ResponseDataLossError":
         return f"connection lost mid-response at {url}"
     message = str(failure.value).strip().splitlines()[0] if str(failure.value).strip() else ""
     return f"{type(failure.value).__name__} at {url}" + (f": {message}" if message else "")
+
+
+def strict_text(response: Any) -> str:
+    """The body as text, in the charset its Content-Type declares, else UTF-8 (JSON is always
+    UTF-8). Bytes that do not decode are a ParseError, never guessed into another encoding or
+    replaced by characters that would end up in stored data as if the source had said them."""
+    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+    declared = re.search(r"charset=([\w.-]+)", content_type, re.IGNORECASE)
+    json_body = "json" in content_type.lower()
+    encoding = declared.group(1).lower() if declared and not json_body else "utf-8"
+    try:
+        return bytes(response.body).decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        raise ParseError(f"{response.url}: body is not valid {encoding} text") from None

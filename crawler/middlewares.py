@@ -1,18 +1,20 @@
-"""Downloader middleware: Scrapy's retries, with exponential backoff and a bounded Retry-After."""
+"""Downloader middlewares: retries with backoff and a bounded Retry-After; configured hosts only."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
-from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
 logger = logging.getLogger(__name__)
@@ -56,6 +58,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     async def _wait(self, seconds: float, request: Request) -> None:
         if seconds > 0:
+            # Imported here: importing the reactor at module level would install Twisted's
+            # default one before Scrapy installs the asyncio reactor it is configured for.
+            from twisted.internet import reactor
+
             logger.info("retrying %s in %.1f s", request.url, seconds)
             await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))
 
@@ -74,3 +80,26 @@ def parse_retry_after(value: bytes | None, now: datetime | None = None) -> float
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class ConfiguredHostsMiddleware:
+    """Only hosts named in config.toml are ever fetched, redirects included: Scrapy's own offsite
+    filter lets `dont_filter` requests (and their redirects) through, this one does not."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ConfiguredHostsMiddleware:
+        return cls(crawler)
+
+    async def process_request(self, request: Request, spider: Any = None) -> None:
+        hosts: set[str] = set(getattr(self.crawler.spider, "allowed_hosts", ()) or ())
+        host = (urlsplit(request.url).hostname or "").lower()
+        if any(host == h or host.endswith("." + h) for h in hosts):
+            return
+        raise IgnoreRequest(f"refused: {host or request.url!r} is not a configured host")
+
+
+def hosts_of(urls: Iterable[str]) -> set[str]:
+    return {(urlsplit(u).hostname or "").lower() for u in urls if urlsplit(u).hostname}

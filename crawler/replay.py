@@ -10,6 +10,8 @@ fail, and read `requests` to see what came.
 
 from __future__ import annotations
 
+import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass, field
@@ -33,6 +35,8 @@ class Canned:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     times: int | None = None  # served this many times, then the path is served from disk again
+    delay: float = 0.0  # seconds to wait before answering
+    reset_after: int | None = None  # send this many body bytes of a longer promise, then reset
 
 
 @dataclass
@@ -112,13 +116,21 @@ class ReplayServer:
                     canned = server.fail_all
                 if canned is None:
                     canned = server._from_disk(self.path)
-                if server.delay:
-                    time.sleep(server.delay)
+                if server.delay or canned.delay:
+                    time.sleep(server.delay or canned.delay)
                 self.send_response(canned.status)
                 for name, value in canned.headers.items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(canned.body)))
                 self.end_headers()
+                if canned.reset_after is not None:
+                    self.wfile.write(canned.body[: canned.reset_after])
+                    self.wfile.flush()
+                    self.connection.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                    )
+                    self.connection.close()  # an RST mid-body
+                    return
                 self.wfile.write(canned.body)
 
             def log_message(self, format: str, *args: object) -> None:

@@ -33,6 +33,7 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.ConfiguredHostsMiddleware": 50,
 }
 LEGISTRACK_RETRY_BACKOFF = 1.0  # seconds before the first retry; doubled for each next one
 LEGISTRACK_RETRY_BACKOFF_MAX = 60.0  # no wait is longer, whatever Retry-After asks

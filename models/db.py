@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +12,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -65,15 +66,35 @@ def alembic_config(engine: Engine) -> AlembicConfig:
 
 
 def upgrade(engine: Engine) -> str | None:
-    """Create or upgrade the schema to the newest migration; returns the revision now in force."""
+    """Create or upgrade the schema to the newest migration; returns the revision now in force.
+
+    Serialized between processes (two first runs at once must not both create the tables): a
+    lock file beside a SQLite database, a transaction advisory lock on PostgreSQL.
+    """
     cfg = alembic_config(engine)
     try:
-        with engine.begin() as connection:
+        with _migration_file_lock(engine), engine.begin() as connection:
+            if engine.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(7395442817)"))
             cfg.attributes["connection"] = connection
             command.upgrade(cfg, "head")
             return MigrationContext.configure(connection).get_current_revision()
     except SQLAlchemyError as exc:
         raise _unavailable(engine, exc) from None
+
+
+@contextmanager
+def _migration_file_lock(engine: Engine) -> Iterator[None]:
+    database = engine.url.database or ""
+    if engine.dialect.name != "sqlite" or database in ("", ":memory:"):
+        yield
+        return
+    with open(f"{database}.migrate.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # waits for the other process's migration
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def needs_upgrade(engine: Engine) -> bool:

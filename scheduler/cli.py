@@ -98,6 +98,9 @@ def crawl(ctx: click.Context, source: str, no_check: bool, busy_exit: int) -> No
             lock.release()
         click.echo(f"legistrack: error: {exc}", err=True)
         sys.exit(busy_exit)
+    with session_scope(engine) as session:  # holding the lock: a `running` run is a dead one's
+        for name in sources:
+            fail_unfinished(session, name, "the crawl process ended before finishing")
     try:
         runs = run_crawls(config, sources, log_level="INFO" if ctx.obj["verbose"] else "ERROR")
     finally:

@@ -10,8 +10,9 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.failures import describe_failure
+from crawler.failures import describe_failure, strict_text
 from crawler.items import ItemFailure, ListingItem, OrderAdjustmentItem, OrderItem
+from crawler.middlewares import hosts_of
 from crawler.parsers.errors import ParseError
 from crawler.parsers.orders import OrderLink, OrderPage, parse_listing, parse_order_page
 from models.config import Config, find_config_path, load_config
@@ -49,6 +50,12 @@ class ExecutiveOrdersSpider(scrapy.Spider):
             self.stored = stored_order_paths(session)
         engine.dispose()
 
+    @property
+    def allowed_hosts(self) -> set[str]:
+        """The hosts config.toml names for this source; nothing else is fetched."""
+        assert self.config is not None
+        return hosts_of(self.config.executive_orders.listing_urls)
+
     async def start(self) -> AsyncIterator[Any]:
         assert self.config is not None
         self.remember()
@@ -64,7 +71,7 @@ class ExecutiveOrdersSpider(scrapy.Spider):
     def parse_listing(self, response: Response, subject: str) -> Iterator[Any]:
         assert self.config is not None
         try:
-            links = parse_listing(response.text, response.url)
+            links = parse_listing(strict_text(response), response.url)
         except (ParseError, AttributeError) as exc:
             yield ItemFailure(subject, f"listing: {exc}", response.url)
             return
@@ -95,7 +102,7 @@ class ExecutiveOrdersSpider(scrapy.Spider):
     def parse_order(self, response: Response, subject: str, link: OrderLink) -> Iterator[Any]:
         assert self.config is not None
         try:
-            page = parse_order_page(response.text, response.url)
+            page = parse_order_page(strict_text(response), response.url)
             if page.number != link.number:
                 raise ParseError(f"{response.url}: page is No. {page.number}, listed as {link}")
         except (ParseError, AttributeError) as exc:

@@ -9,8 +9,9 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.failures import describe_failure
+from crawler.failures import describe_failure, strict_text
 from crawler.items import BillFailure, BillItem, HistoryAction
+from crawler.middlewares import hosts_of
 from crawler.parsers.api import ApiDocument, parse_document, parse_history, sort_actions
 from crawler.parsers.bill_page import BillPage, parse_bill_page, parse_history_fragment
 from crawler.parsers.errors import ParseError
@@ -48,6 +49,12 @@ class LegislatureSpider(scrapy.Spider):
         assert self.config is not None
         return self.config.tracked_bills()
 
+    @property
+    def allowed_hosts(self) -> set[str]:
+        """The hosts config.toml names for this source; nothing else is fetched."""
+        assert self.config is not None
+        return hosts_of([self.config.legislature.api_url, self.config.legislature.site_url])
+
     async def start(self) -> AsyncIterator[Any]:
         for ref in self.refs:
             self.depths.setdefault(ref, 0)
@@ -73,7 +80,7 @@ class LegislatureSpider(scrapy.Spider):
 
     def parse_api_document(self, response: Response, ref: BillRef) -> Iterator[Any]:
         try:
-            document = parse_document(response.text, response.url)
+            document = parse_document(strict_text(response), response.url)
             self._check_identity(
                 ref, document.court, (document.bill_number, document.docket_number)
             )
@@ -93,7 +100,7 @@ class LegislatureSpider(scrapy.Spider):
         self, response: Response, ref: BillRef, document: ApiDocument
     ) -> Iterator[Any]:
         try:
-            actions = parse_history(response.text, response.url)
+            actions = parse_history(strict_text(response), response.url)
         except (ParseError, AttributeError) as exc:
             yield from self.fallback(ref, f"API: {_reason(exc, response)}")
             return
@@ -142,7 +149,7 @@ class LegislatureSpider(scrapy.Spider):
 
     def parse_page(self, response: Response, ref: BillRef, api_reason: str) -> Iterator[Any]:
         try:
-            page = parse_bill_page(response.text, response.url)
+            page = parse_bill_page(strict_text(response), response.url)
             self._check_identity(ref, ref.court, (page.number,))
         except (ParseError, AttributeError) as exc:
             reason = f"{api_reason}; HTML page: {_reason(exc, response)}"
@@ -186,7 +193,7 @@ class LegislatureSpider(scrapy.Spider):
         actions: list[HistoryAction],
     ) -> Iterator[Any]:
         try:
-            fragment = parse_history_fragment(response.text, response.url)
+            fragment = parse_history_fragment(strict_text(response), response.url)
         except (ParseError, AttributeError) as exc:
             yield self._failed(
                 ref, f"{api_reason}; HTML history: {_reason(exc, response)}", response.url

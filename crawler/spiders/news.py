@@ -9,8 +9,9 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.failures import describe_failure
+from crawler.failures import describe_failure, strict_text
 from crawler.items import FeedRead, ItemFailure, NewsEntryItem, Problem
+from crawler.middlewares import hosts_of
 from crawler.parsers.errors import ParseError
 from crawler.parsers.feeds import FeedEntry, article_text, parse_feed
 from models.config import Config, Feed, find_config_path, load_config
@@ -38,6 +39,12 @@ class NewsSpider(scrapy.Spider):
             path = crawler.settings.get("LEGISTRACK_CONFIG_PATH") or find_config_path(None)
             spider.config = load_config(path)
         return spider
+
+    @property
+    def allowed_hosts(self) -> set[str]:
+        """The hosts config.toml names for this source; nothing else is fetched."""
+        assert self.config is not None
+        return hosts_of([feed.url for feed in self.config.feeds])
 
     async def start(self) -> AsyncIterator[Any]:
         assert self.config is not None
@@ -108,7 +115,7 @@ class NewsSpider(scrapy.Spider):
 
     def parse_article(self, response: Response, feed: Feed, entry: FeedEntry) -> Iterator[Any]:
         try:
-            text = article_text(response.text, response.url)
+            text = article_text(strict_text(response), response.url)
         except (ParseError, AttributeError) as exc:
             yield Problem(f"feed {feed.name}", f"article not read: {exc}", response.url)
             return
