@@ -3,7 +3,7 @@ record of each subject (both read here, judged by models.staleness)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,7 +26,7 @@ from .staleness import (
     OrderRecord,
     SubjectRecord,
 )
-from .status import gather, relations_of, successor
+from .status import actions_view, gather, relations_of, successor
 
 
 @dataclass(frozen=True)
@@ -147,17 +147,12 @@ def known_bills(records: dict[str, SubjectRecord]) -> list[BillRef]:
 
 
 def _bill_record(session: Session, bill: Bill) -> BillRecord:
-    rows: Sequence[_Row] = [_Row(a.date, a.branch, a.text) for a in bill.actions]
     return BillRecord(
-        BillRef(bill.court, bill.number), rows, bill.url, successor(relations_of(session, bill))
+        BillRef(bill.court, bill.number),
+        actions_view(bill),
+        bill.url,
+        successor(relations_of(session, bill)),
     )
-
-
-@dataclass(frozen=True)
-class _Row:
-    date: datetime
-    branch: str
-    action: str
 
 
 def load_orders(session: Session) -> list[OrderRecord]:

@@ -30,15 +30,6 @@ MILESTONES: dict[str, frozenset[str]] = {
     "sent_to_study": frozenset({"sent_to_study"}),
     "dead": frozenset({"dead", "replaced", "sent_to_study"}),
 }
-RULES = (
-    "dead_bill_cited",
-    "contradicts_note",
-    "changed_since_note",
-    "review_due",
-    "order_changed",
-    "news_since_note",
-    "new_order",
-)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -235,3 +238,17 @@ def test_retries_give_up_and_the_failure_is_recorded(
     assert len([r for r in site.requested(path) if r.path == path]) == 3  # first try + 2 retries
     assert "FAILED 999:S.1003: API: HTTP 500 at" in result.err
     assert "(HTML fallback is off)" in result.err
+
+
+def test_scrapy_crawl_works_from_the_project_folder(project: Project) -> None:
+    """scrapy.cfg makes `scrapy crawl legislature` use the project's settings and config."""
+    root = Path(__file__).parent.parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEGISTRACK_")}
+    env["LEGISTRACK_CONFIG"] = str(project.config)
+    scrapy = Path(sys.executable).parent / "scrapy"
+    proc = subprocess.run(
+        [str(scrapy), "crawl", "legislature", "-s", "LOG_LEVEL=WARNING", "-s", "ROBOTSTXT_OBEY=0"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert counts(project.database_url)["bills"] == 5

@@ -12,33 +12,24 @@ from twisted.python.failure import Failure
 
 from crawler.failures import describe_failure, strict_text
 from crawler.items import ItemFailure, ListingItem, OrderAdjustmentItem, OrderItem
-from crawler.middlewares import hosts_of
 from crawler.parsers.errors import ParseError
 from crawler.parsers.orders import OrderLink, OrderPage, parse_listing, parse_order_page
-from models.config import Config, find_config_path, load_config
+from crawler.spiders.base import ConfiguredSpider
+from models.config import Config
 from models.db import ensure_schema, make_engine, session_scope
 from models.keywords import matching
 from models.orders import ADJUSTS_OTHER, listed_paths, path_of, stored_order_paths
 
 
-class ExecutiveOrdersSpider(scrapy.Spider):
+class ExecutiveOrdersSpider(ConfiguredSpider):
     name = "executive_orders"
 
     def __init__(self, config: Config | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.config = config
+        super().__init__(config, **kwargs)
         self.listed: dict[str, set[str]] = {}  # listing path -> order paths known before the crawl
         self.stored: set[str] = set()  # paths of the orders kept
         self.requested: set[str] = set()
         self.seen_numbers: set[int] = set()
-
-    @classmethod
-    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ExecutiveOrdersSpider:
-        spider: ExecutiveOrdersSpider = super().from_crawler(crawler, *args, **kwargs)
-        if spider.config is None:
-            path = crawler.settings.get("LEGISTRACK_CONFIG_PATH") or find_config_path(None)
-            spider.config = load_config(path)
-        return spider
 
     def remember(self) -> None:
         """What the database already knows: listed links per listing, and stored orders."""
@@ -50,11 +41,8 @@ class ExecutiveOrdersSpider(scrapy.Spider):
             self.stored = stored_order_paths(session)
         engine.dispose()
 
-    @property
-    def allowed_hosts(self) -> set[str]:
-        """The hosts config.toml names for this source; nothing else is fetched."""
-        assert self.config is not None
-        return hosts_of(self.config.executive_orders.listing_urls)
+    def source_urls(self) -> list[str]:
+        return list(self.conf.executive_orders.listing_urls)
 
     async def start(self) -> AsyncIterator[Any]:
         assert self.config is not None

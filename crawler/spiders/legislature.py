@@ -11,37 +11,28 @@ from twisted.python.failure import Failure
 
 from crawler.failures import describe_failure, strict_text
 from crawler.items import BillFailure, BillItem, HistoryAction
-from crawler.middlewares import hosts_of
 from crawler.parsers.api import ApiDocument, parse_document, parse_history, sort_actions
 from crawler.parsers.bill_page import BillPage, parse_bill_page, parse_history_fragment
 from crawler.parsers.errors import ParseError
+from crawler.spiders.base import ConfiguredSpider
 from models import lineage
-from models.config import Config, find_config_path, load_config
+from models.config import Config
 from models.numbers import BillRef, compact_number
 
 JSON_HEADERS = {"Accept": "application/json"}
 FRAGMENT_HEADERS = {"X-Requested-With": "XMLHttpRequest"}
 
 
-class LegislatureSpider(scrapy.Spider):
+class LegislatureSpider(ConfiguredSpider):
     """One document and one history request per tracked bill; HTML pages only when the API fails."""
 
     name = "legislature"
 
     def __init__(self, config: Config | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.config = config
+        super().__init__(config, **kwargs)
         self.outcomes: dict[BillRef, str] = {}
         self.depths: dict[BillRef, int] = {}  # every bill this crawl asked for, and how far
         self.via: dict[BillRef, str] = {}  # how a bill fetched by lineage was reached
-
-    @classmethod
-    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> LegislatureSpider:
-        spider: LegislatureSpider = super().from_crawler(crawler, *args, **kwargs)
-        if spider.config is None:  # run as `scrapy crawl legislature`
-            path = crawler.settings.get("LEGISTRACK_CONFIG_PATH") or find_config_path(None)
-            spider.config = load_config(path)
-        return spider
 
     @property
     def refs(self) -> list[BillRef]:
@@ -49,11 +40,8 @@ class LegislatureSpider(scrapy.Spider):
         assert self.config is not None
         return self.config.tracked_bills()
 
-    @property
-    def allowed_hosts(self) -> set[str]:
-        """The hosts config.toml names for this source; nothing else is fetched."""
-        assert self.config is not None
-        return hosts_of([self.config.legislature.api_url, self.config.legislature.site_url])
+    def source_urls(self) -> list[str]:
+        return [self.conf.legislature.api_url, self.conf.legislature.site_url]
 
     async def start(self) -> AsyncIterator[Any]:
         for ref in self.refs:

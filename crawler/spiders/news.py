@@ -11,10 +11,10 @@ from twisted.python.failure import Failure
 
 from crawler.failures import describe_failure, strict_text
 from crawler.items import FeedRead, ItemFailure, NewsEntryItem, Problem
-from crawler.middlewares import hosts_of
 from crawler.parsers.errors import ParseError
 from crawler.parsers.feeds import FeedEntry, article_text, parse_feed
-from models.config import Config, Feed, find_config_path, load_config
+from crawler.spiders.base import ConfiguredSpider
+from models.config import Config, Feed
 from models.db import ensure_schema, make_engine, session_scope
 from models.keywords import matching
 from models.news import known_keys, subjects_in
@@ -22,29 +22,17 @@ from models.numbers import BillRef
 from models.schema import Bill, NewsItem
 
 
-class NewsSpider(scrapy.Spider):
+class NewsSpider(ConfiguredSpider):
     name = "news"
 
     def __init__(self, config: Config | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.config = config
+        super().__init__(config, **kwargs)
         self.known: set[str] = set()
         self.bills: list[BillRef] = []
         self.feeds_with_items: set[str] = set()
 
-    @classmethod
-    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
-        spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
-        if spider.config is None:
-            path = crawler.settings.get("LEGISTRACK_CONFIG_PATH") or find_config_path(None)
-            spider.config = load_config(path)
-        return spider
-
-    @property
-    def allowed_hosts(self) -> set[str]:
-        """The hosts config.toml names for this source; nothing else is fetched."""
-        assert self.config is not None
-        return hosts_of([feed.url for feed in self.config.feeds])
+    def source_urls(self) -> list[str]:
+        return [feed.url for feed in self.conf.feeds]
 
     async def start(self) -> AsyncIterator[Any]:
         assert self.config is not None
