@@ -11,11 +11,15 @@ import pytest
 
 from .conftest import FIXTURES, Project, run_cli
 
-COMMANDS = ["init", "crawl", "status", "history", "demo"]
+COMMANDS = [
+    "init", "crawl", "status", "history", "diff", "demo", "check", "alerts", "alerts show",
+    "alerts ack", "alerts resolve", "notes", "notes check", "notes show", "news", "daemon",
+    "poll", "sources",
+]  # fmt: skip
 ROOT = Path(__file__).parent.parent
 
 
-@pytest.mark.parametrize("command", [[], *([c] for c in COMMANDS)])
+@pytest.mark.parametrize("command", [[], *(c.split() for c in COMMANDS)])
 def test_every_command_has_help(command: list[str]) -> None:
     result = run_cli(*command, "--help", check=True)
     assert result.out.startswith("Usage: legistrack")
