@@ -82,6 +82,13 @@ class Bill(Base):
     content_hash: Mapped[str | None] = mapped_column(String(64))
     # None for a bill the config names; else how a crawl reached it ("999:H.1001 replaced_by").
     found_via: Mapped[str | None] = mapped_column(Text)
+    # What the next crawl needs to decide whether, and how, to read the bill again:
+    # the hash of its history as last stored, the validators the source sent with that history
+    # (for a conditional request), and the date of its newest action (for the dormancy policy).
+    history_hash: Mapped[str | None] = mapped_column(String(64))
+    history_etag: Mapped[str | None] = mapped_column(Text)
+    history_last_modified: Mapped[str | None] = mapped_column(Text)
+    last_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     actions: Mapped[list[Action]] = relationship(
         back_populates="bill", order_by="Action.position", cascade="all, delete-orphan"
@@ -174,6 +181,8 @@ class CrawlRun(Base):
     changed: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
     fallbacks: Mapped[int] = mapped_column(Integer, default=0)
+    not_modified: Mapped[int] = mapped_column(Integer, default=0)  # checks answered 304 (unchanged)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)  # not re-read, per the polling policy
     finish_reason: Mapped[str | None] = mapped_column(String(64))
 
     errors: Mapped[list[CrawlError]] = relationship(
