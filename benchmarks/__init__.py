@@ -1,0 +1,1 @@
+"""Benchmarks of legistrack at the scale of a whole session (issue #8)."""
