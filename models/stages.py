@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from functools import lru_cache
 from typing import Protocol
 
 from models.calendar import EASTERN, court_ended
@@ -130,8 +132,9 @@ def _chamber(branch: str) -> str | None:
     return {"house": "House", "senate": "Senate"}.get(name)
 
 
+@lru_cache(maxsize=65_536)
 def categorize(action: str, branch: str) -> str:
-    """Category of one history row."""
+    """Category of one history row (cached: a court's histories repeat a few thousand texts)."""
     category = next((name for name, pattern in _RULES if pattern.search(action)), "other")
     if category == "passed":
         chamber = _chamber(branch)
@@ -218,6 +221,14 @@ def stage_of(actions: Sequence[ActionLike], court: int, now: datetime) -> StageR
     when its court has ended is dead.
     """
     rows = sorted(actions, key=lambda row: row.date)  # stable: same-day rows keep their order
+    result = StageResult("filed", None, "no history yet", None, None)
+    for result in _stages_after_each_row(rows):  # noqa: B007 (the last is the stage)
+        pass
+    return _at_court_end(result, court, now)
+
+
+def _stages_after_each_row(rows: Sequence[ActionLike]) -> Iterator[StageResult]:
+    """The stage after each of `rows` (sorted by date) in turn: the fold stage_of makes."""
     best: StageResult | None = None
     end: StageResult | None = None
     chambers: set[str] = set()
@@ -225,19 +236,39 @@ def stage_of(actions: Sequence[ActionLike], court: int, now: datetime) -> StageR
         category = categorize(row.action, row.branch)
         if category in _TERMINAL:
             end = _terminal(category, row)
-            continue
-        reached = _progress(category, row.branch, chambers)
-        if reached is None or not _advances(best, reached[0]):
-            continue
-        best = StageResult(reached[0], row.date, reached[1], row.action, row.branch)
-        end = None
-    if best is None:
-        reason = "no history yet" if not rows else "filed; not yet referred to a committee"
-        best = StageResult("filed", None, reason, None, None)
-    result = end or best
+        else:
+            reached = _progress(category, row.branch, chambers)
+            if reached is not None and _advances(best, reached[0]):
+                best = StageResult(reached[0], row.date, reached[1], row.action, row.branch)
+                end = None
+        yield end or best or _FILED
+
+
+_FILED = StageResult("filed", None, "filed; not yet referred to a committee", None, None)
+
+
+def _at_court_end(result: StageResult, court: int, now: datetime) -> StageResult:
     if result.stage in _OPEN and court_ended(court, now):
         return session_ended(court)
     return result
+
+
+class StageTimeline:
+    """A bill's stage at any instant, computed once from its history: `at(when)` equals
+    `stage_of([rows dated <= when], court, when)` for a history that has such rows."""
+
+    def __init__(self, actions: Sequence[ActionLike], court: int) -> None:
+        rows = sorted(actions, key=lambda row: row.date)
+        self.court = court
+        self._dates = [row.date for row in rows]
+        self._stages = list(_stages_after_each_row(rows))
+
+    def at(self, when: datetime) -> StageResult | None:
+        """The stage by `when`; None when no row is dated on or before it."""
+        count = bisect_right(self._dates, when)
+        if count == 0:
+            return None
+        return _at_court_end(self._stages[count - 1], self.court, when)
 
 
 def ordinal(number: int) -> str:

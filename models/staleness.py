@@ -6,10 +6,11 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from .calendar import EASTERN, court
 from .numbers import BillRef
-from .stages import TERMINAL_STAGES, ActionLike, StageResult, stage_of, stage_rank
+from .stages import TERMINAL_STAGES, ActionLike, StageResult, StageTimeline, stage_rank
 
 _AFTER_BOTH = frozenset({"passed_both", "in_conference", "enacted", "signed", "vetoed",
                          "veto_overridden"})  # fmt: skip
@@ -40,6 +41,11 @@ class BillRecord:
     actions: Sequence[ActionLike]
     url: str | None
     successor: BillRef | None = None
+
+    @cached_property
+    def timeline(self) -> StageTimeline:
+        """Its stages over time, computed on first use and kept for the rest of the check."""
+        return StageTimeline(self.actions, self.ref.court)
 
 
 @dataclass(frozen=True)
@@ -128,9 +134,8 @@ def position_at(record: SubjectRecord, when: datetime) -> Position:
     """The subject's stage at `when`: a bill's own; a measure's furthest live bill, else dead."""
     positions = []
     for bill in record.bills:
-        rows = [a for a in bill.actions if a.date <= when]
-        if rows:
-            result = stage_of(rows, bill.ref.court, when)
+        result = bill.timeline.at(when)
+        if result is not None:
             positions.append(Position(result.stage, result, bill))
     if not positions:
         return Position(None, None, None)
