@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,14 +32,53 @@ def record_findings(
     session: Session, note: str, findings: Sequence[Finding], now: datetime | None = None
 ) -> RecordOutcome:
     """Store one note's findings: new alerts opened, repeats refreshed, vanished ones resolved."""
+    return record_all(session, {note: findings}, now)[note]
+
+
+def record_all(
+    session: Session, findings: Mapping[str, Sequence[Finding]], now: datetime | None = None
+) -> dict[str, RecordOutcome]:
+    """record_findings for many notes at once, their stored alerts read in a few queries (not
+    one per note); one outcome per note, in the order given."""
     now = now or utcnow()
-    outcome = RecordOutcome([], [], [])
-    existing = {
-        (a.subject, a.rule, a.evidence_key): a
-        for a in session.scalars(
-            select(Alert).where(Alert.note == note).options(selectinload(Alert.events))
-        )
+    stored = alerts_of(session, list(findings))
+    outcomes = {
+        note: _record(session, note, found, stored.get(note, {}), now)
+        for note, found in findings.items()
     }
+    session.flush()
+    return outcomes
+
+
+_AlertKey = tuple[str, str, str]  # subject, rule, evidence key
+
+
+def alerts_of(session: Session, notes: Sequence[str]) -> dict[str, dict[_AlertKey, Alert]]:
+    """The stored alerts of `notes` (with their events) by note and key, read in chunks."""
+    found: dict[str, dict[_AlertKey, Alert]] = {}
+    for start in range(0, len(notes), _CHUNK):
+        query = (
+            select(Alert)
+            .where(Alert.note.in_(notes[start : start + _CHUNK]))
+            .options(selectinload(Alert.events))
+        )
+        for alert in session.scalars(query):
+            key = (alert.subject, alert.rule, alert.evidence_key)
+            found.setdefault(alert.note, {})[key] = alert
+    return found
+
+
+_CHUNK = 500  # notes per query: far below any backend's limit on bound parameters
+
+
+def _record(
+    session: Session,
+    note: str,
+    findings: Sequence[Finding],
+    existing: dict[_AlertKey, Alert],
+    now: datetime,
+) -> RecordOutcome:
+    outcome = RecordOutcome([], [], [])
     current = set()
     for finding in findings:
         key = (finding.subject, finding.rule, finding.evidence_key)
@@ -59,7 +98,6 @@ def record_findings(
             reason = "no longer found: the note was updated past the evidence or stopped citing it"
             _change(alert, "resolved", SYSTEM, reason, now)
             outcome.resolved.append(alert)
-    session.flush()
     return outcome
 
 

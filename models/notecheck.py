@@ -7,8 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from .claims import claim_for
 from .config import Config
@@ -16,7 +15,8 @@ from .news import stories
 from .notes import Note
 from .numbers import BadNumber, BillRef, canonical_number
 from .orders import all_orders, status_of
-from .references import Reference, find_references, resolve_bill
+from .records import StoredBills
+from .references import BillIndex, Reference, courts_of, find_references, resolve_bill
 from .schema import Bill
 from .staleness import (
     BillRecord,
@@ -26,7 +26,7 @@ from .staleness import (
     OrderRecord,
     SubjectRecord,
 )
-from .status import actions_view, gather, relations_of, successor
+from .status import gather, successor
 
 
 @dataclass(frozen=True)
@@ -43,31 +43,44 @@ def note_facts(note: Note, name: str, citations: NoteCitations) -> NoteFacts:
 
 def cite(note: Note, config: Config, known: Collection[BillRef]) -> NoteCitations:
     """Read a note's references; a bill cited beside its measure's name is that measure."""
-    tracked = set(config.tracked_bills()) | set(known)
-    measure_of = {ref: m.name for m in config.measures for ref in m.bills}
-    aliases = {m.name: list(m.aliases) for m in config.measures}
-    groups: dict[str, list[tuple[Reference, str]]] = {}
-    untracked: list[str] = []
-    refs = find_references(note.body, aliases)
-    measures_by_context = {(r.context, r.measure) for r in refs if r.kind == "measure"}
-    for ref in refs:
-        key, kind = _subject_of(ref, tracked, note, measure_of, measures_by_context)
-        if key is None:
-            untracked.append(ref.text if ref.court is None else f"{ref.text} ({ref.court})")
-            continue
-        groups.setdefault(key, []).append((ref, kind))
-    subjects = {key: _merge(key, items) for key, items in groups.items()}
-    for explicit in note.tracks:
-        key = _explicit_key(explicit.ref, config, tracked, note)
-        if key is None:
-            untracked.append(explicit.ref)
-            continue
-        kind = "order" if key.startswith("EO ") else "bill" if ":" in key else "measure"
-        context = subjects[key].context if key in subjects else f"front matter: {explicit.ref}"
-        subjects[key] = CitedSubject(
-            key, kind, explicit.status, f"front matter status: {explicit.status}", context
-        )
-    return NoteCitations(tuple(subjects.values()), tuple(dict.fromkeys(untracked)))
+    return Citer(config, known).cite(note)
+
+
+class Citer:
+    """Reads notes' citations against one config and one set of stored bills: what every note
+    shares (the tracked bills indexed by number, the measures' names) is worked out once."""
+
+    def __init__(self, config: Config, known: Collection[BillRef]) -> None:
+        self.config = config
+        self.tracked = BillIndex([*config.tracked_bills(), *known])
+        self.measure_of = {ref: m.name for m in config.measures for ref in m.bills}
+        self.aliases = {m.name: list(m.aliases) for m in config.measures}
+
+    def cite(self, note: Note) -> NoteCitations:
+        """Read a note's references; a bill cited beside its measure's name is that measure."""
+        tracked = self.tracked
+        groups: dict[str, list[tuple[Reference, str]]] = {}
+        untracked: list[str] = []
+        refs = find_references(note.body, self.aliases)
+        measures_by_context = {(r.context, r.measure) for r in refs if r.kind == "measure"}
+        for ref in refs:
+            key, kind = _subject_of(ref, tracked, note, self.measure_of, measures_by_context)
+            if key is None:
+                untracked.append(ref.text if ref.court is None else f"{ref.text} ({ref.court})")
+                continue
+            groups.setdefault(key, []).append((ref, kind))
+        subjects = {key: _merge(key, items) for key, items in groups.items()}
+        for explicit in note.tracks:
+            key = _explicit_key(explicit.ref, self.config, tracked, note)
+            if key is None:
+                untracked.append(explicit.ref)
+                continue
+            kind = "order" if key.startswith("EO ") else "bill" if ":" in key else "measure"
+            context = subjects[key].context if key in subjects else f"front matter: {explicit.ref}"
+            subjects[key] = CitedSubject(
+                key, kind, explicit.status, f"front matter status: {explicit.status}", context
+            )
+        return NoteCitations(tuple(subjects.values()), tuple(dict.fromkeys(untracked)))
 
 
 def _subject_of(
@@ -121,22 +134,18 @@ def _explicit_key(
         number = canonical_number(text)
     except BadNumber:
         return None
-    candidates = sorted((b for b in tracked if b.number == number), key=lambda b: b.court)
-    return candidates[-1].key if candidates else None
+    courts = courts_of(tracked, number)
+    return BillRef(courts[-1], number).key if courts else None
 
 
 def load_records(session: Session, config: Config, now: datetime) -> dict[str, SubjectRecord]:
-    """Every stored bill as a subject, and every configured measure with its gathered bills."""
-    bills = {
-        bill.key: bill
-        for bill in session.scalars(
-            select(Bill).options(selectinload(Bill.actions), selectinload(Bill.relations))
-        )
-    }
-    record_of = {key: _bill_record(session, bill) for key, bill in bills.items()}
+    """Every stored bill as a subject, and every configured measure with its gathered bills: each
+    bill read once (models.records), its stages worked out when a rule first asks."""
+    stored = StoredBills.load(session)
+    record_of = {bill.key: _bill_record(stored, bill) for bill in stored.bills}
     records = {key: SubjectRecord(key, "bill", (rec,)) for key, rec in record_of.items()}
     for measure in config.measures:
-        keys = [b.key for b in gather(session, measure, now) if b.stage is not None]
+        keys = [b.key for b in gather(stored, measure, now) if b.stage is not None]
         members = tuple(record_of[k] for k in keys if k in record_of)
         records[measure.name] = SubjectRecord(measure.name, "measure", members)
     return records
@@ -146,12 +155,12 @@ def known_bills(records: dict[str, SubjectRecord]) -> list[BillRef]:
     return [r.bills[0].ref for r in records.values() if r.kind == "bill"]
 
 
-def _bill_record(session: Session, bill: Bill) -> BillRecord:
+def _bill_record(stored: StoredBills, bill: Bill) -> BillRecord:
     return BillRecord(
         BillRef(bill.court, bill.number),
-        actions_view(bill),
+        stored.actions(bill),
         bill.url,
-        successor(relations_of(session, bill)),
+        successor(stored.relations(bill)),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -264,7 +264,7 @@ def resolve_bill(
     """
     if ref.kind != "bill" or ref.number is None:
         return None
-    courts = sorted(bill.court for bill in tracked if bill.number == ref.number)
+    courts = courts_of(tracked, ref.number)
     if ref.court is not None:
         return BillRef(ref.court, ref.number) if ref.court in courts else None
     if not courts:
@@ -274,3 +274,34 @@ def resolve_bill(
     in_force = court_in_force(note_date)
     earlier = [court for court in courts if court <= in_force]
     return BillRef(earlier[-1] if earlier else courts[0], ref.number)
+
+
+class BillIndex(Collection[BillRef]):
+    """Tracked bills with the courts of each number at hand, so that resolving a citation among
+    a whole court's bills looks one number up instead of scanning them all."""
+
+    def __init__(self, bills: Iterable[BillRef]) -> None:
+        self._bills = frozenset(bills)
+        courts: dict[str, list[int]] = {}
+        for bill in self._bills:
+            courts.setdefault(bill.number, []).append(bill.court)
+        self._courts = {number: sorted(found) for number, found in courts.items()}
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._bills
+
+    def __iter__(self) -> Iterator[BillRef]:
+        return iter(self._bills)
+
+    def __len__(self) -> int:
+        return len(self._bills)
+
+    def courts(self, number: str) -> list[int]:
+        return self._courts.get(number, [])
+
+
+def courts_of(tracked: Collection[BillRef], number: str) -> list[int]:
+    """The courts, oldest first, in which bill `number` is tracked."""
+    if isinstance(tracked, BillIndex):
+        return tracked.courts(number)
+    return sorted(bill.court for bill in tracked if bill.number == number)

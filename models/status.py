@@ -5,17 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from . import lineage
 from .calendar import EASTERN, court, court_ended, formal_sessions_over
 from .config import Config, Measure
 from .numbers import BillRef, chamber_of, is_docket
 from .orders import all_orders, status_of
-from .schema import Bill, BillRelation
+from .records import RelationView, StoredBills
+from .schema import Bill
 from .stages import TERMINAL_STAGES, stage_of, stage_rank
-from .store import find_bill
 
 # Relations that keep a proposal in one measure when the status gathers its bills.
 GATHERED = frozenset(lineage.PROGRESSION) | {"other_version"}
@@ -26,17 +25,6 @@ class LastAction:
     date: datetime
     branch: str
     text: str
-
-
-@dataclass(frozen=True)
-class RelationView:
-    """A relation as seen from one bill (incoming ones shown by their inverse type)."""
-
-    type: str
-    court: int
-    number: str
-    since: datetime | None
-    evidence: str
 
 
 @dataclass(frozen=True)
@@ -101,15 +89,27 @@ class StatusReport:
     generated_at: datetime
     measures: list[MeasureStatus]
     executive_orders: list[OrderView] = field(default_factory=list)
+    bills: list[BillStatus] = field(default_factory=list)  # stored bills of no measure
 
 
 def build_status(session: Session, config: Config, now: datetime) -> StatusReport:
-    """Read the stored record for every configured measure (pure reads, `now` for session ends)."""
-    return StatusReport(
-        generated_at=now,
-        measures=[measure_status(session, measure, now) for measure in config.measures],
-        executive_orders=order_views(session, config),
-    )
+    """Read the stored record for every configured measure, and every other stored bill (court-wide
+    tracking), each read once (pure reads, `now` for session ends)."""
+    stored = StoredBills.load(session)
+    measures = [measure_status(stored, measure, now) for measure in config.measures]
+    in_measures = {(b.court, b.number) for m in measures for b in m.bills}
+    others = [
+        bill_status(stored, bill, now)
+        for bill in sorted(stored.bills, key=lambda b: number_order(b.court, b.number))
+        if (bill.court, bill.number) not in in_measures
+    ]
+    return StatusReport(now, measures, order_views(session, config), others)
+
+
+def number_order(court_number: int, number: str) -> tuple[int, str, int]:
+    """Court, then prefix, then the number's value: H.2 before H.10."""
+    prefix, _, digits = number.partition(".")
+    return court_number, prefix, int(digits) if digits.isdigit() else 0
 
 
 def order_views(session: Session, config: Config) -> list[OrderView]:
@@ -140,9 +140,9 @@ def order_views(session: Session, config: Config) -> list[OrderView]:
     return sorted(views, key=lambda v: (not v.tracked, v.number, v.url))
 
 
-def measure_status(session: Session, measure: Measure, now: datetime) -> MeasureStatus:
+def measure_status(stored: StoredBills, measure: Measure, now: datetime) -> MeasureStatus:
     configured = configured_relations(measure)
-    bills = [with_configured(b, configured) for b in gather(session, measure, now)]
+    bills = [with_configured(b, configured) for b in gather(stored, measure, now)]
     edges = [
         lineage.Edge(b.key, r.type, f"{r.court}:{r.number}", r.evidence)
         for b in bills
@@ -175,7 +175,7 @@ def measure_status(session: Session, measure: Measure, now: datetime) -> Measure
     return MeasureStatus(measure.name, "dead", bills, None, chain, reason)
 
 
-def gather(session: Session, measure: Measure, now: datetime) -> list[BillStatus]:
+def gather(stored: StoredBills, measure: Measure, now: datetime) -> list[BillStatus]:
     """The measure's configured bills, then the stored bills their relations lead to."""
     result: list[BillStatus] = []
     seen: set[int] = set()
@@ -184,7 +184,7 @@ def gather(session: Session, measure: Measure, now: datetime) -> list[BillStatus
     ]
     while queue:
         ref, role = queue.pop(0)
-        bill = _load(session, ref)
+        bill = stored.find(ref)
         if bill is None:
             if role != "lineage":
                 result.append(_unread(ref, role))
@@ -192,7 +192,7 @@ def gather(session: Session, measure: Measure, now: datetime) -> list[BillStatus
         if bill.id in seen:
             continue
         seen.add(bill.id)
-        status = bill_status(session, bill, now, role)
+        status = bill_status(stored, bill, now, role)
         result.append(status)
         for relation in status.relations:
             if relation.type in GATHERED:
@@ -229,11 +229,11 @@ def with_configured(bill: BillStatus, configured: list[tuple[BillRef, str, BillR
     return replace(bill, relations=bill.relations + extra) if extra else bill
 
 
-def bill_status(session: Session, bill: Bill, now: datetime, role: str = "bill") -> BillStatus:
-    actions = list(bill.actions)
-    result = stage_of(actions_view(bill), bill.court, now)
+def bill_status(stored: StoredBills, bill: Bill, now: datetime, role: str = "bill") -> BillStatus:
+    actions = stored.actions(bill)
+    result = stage_of(actions, bill.court, now)
     last = actions[-1] if actions else None
-    relations = relations_of(session, bill)
+    relations = stored.relations(bill)
     stage = result.stage if bill.last_checked_at else None
     return BillStatus(
         court=bill.court,
@@ -244,7 +244,7 @@ def bill_status(session: Session, bill: Bill, now: datetime, role: str = "bill")
         stage_date=result.date,
         stage_reason=result.reason,
         stage_action=result.action,
-        last_action=LastAction(last.date, last.branch, last.text) if last else None,
+        last_action=LastAction(last.date, last.branch, last.action) if last else None,
         url=bill.url,
         checked_at=bill.last_checked_at,
         changed_at=bill.changed_at,
@@ -258,31 +258,7 @@ def bill_status(session: Session, bill: Bill, now: datetime, role: str = "bill")
 
 def relations_of(session: Session, bill: Bill) -> list[RelationView]:
     """The bill's own relations, and other bills' relations to it read the other way round."""
-    own = [
-        RelationView(r.type, r.object_court, r.object_number, r.since, r.evidence)
-        for r in bill.relations
-    ]
-    numbers = [n for n in (bill.number, bill.docket) if n]
-    incoming = session.scalars(
-        select(BillRelation)
-        .where(BillRelation.object_court == bill.court, BillRelation.object_number.in_(numbers))
-        .options(selectinload(BillRelation.bill))
-    ).all()
-    theirs = [
-        RelationView(
-            lineage.INVERSE.get(r.type, r.type), r.bill.court, r.bill.number, r.since, r.evidence
-        )
-        for r in incoming
-        if r.bill_id != bill.id
-    ]
-    seen: set[tuple[str, int, str]] = set()
-    unique = []
-    for view in own + theirs:
-        key = (view.type, view.court, view.number)
-        if key not in seen:
-            seen.add(key)
-            unique.append(view)
-    return unique
+    return StoredBills.load(session, [bill]).relations(bill)
 
 
 def successor(relations: list[RelationView]) -> BillRef | None:
@@ -301,29 +277,6 @@ def session_note(court_number: int, stage: str | None, now: datetime) -> str | N
         end = court(court_number).formal_sessions_end.isoformat()
         return f"formal sessions ended {end}; only informal sessions can act"
     return None
-
-
-@dataclass(frozen=True)
-class _Row:
-    date: datetime
-    branch: str
-    action: str
-
-
-def actions_view(bill: Bill) -> list[_Row]:
-    return [_Row(a.date, a.branch, a.text) for a in bill.actions]
-
-
-def _load(session: Session, ref: BillRef) -> Bill | None:
-    bill = find_bill(session, ref.court, [ref.number])
-    if bill is None:
-        return None
-    query = (
-        select(Bill)
-        .where(Bill.id == bill.id)
-        .options(selectinload(Bill.actions), selectinload(Bill.relations))
-    )
-    return session.scalars(query).one()
 
 
 def _unread(ref: BillRef, role: str) -> BillStatus:

@@ -18,8 +18,8 @@ from models.config import Config
 from models.db import session_scope
 from models.health import SOURCES_NOTE, failing_findings, source_health
 from models.notecheck import (
+    Citer,
     NoteCitations,
-    cite,
     known_bills,
     load_news,
     load_orders,
@@ -74,7 +74,7 @@ def evaluate(
     files, problems = find_notes(list(paths))
     errors = [str(p) for p in problems]
     records = load_records(session, config, now)
-    known = known_bills(records)
+    citer = Citer(config, known_bills(records))
     orders, news = load_orders(session), load_news(session)
     results = []
     for path in files:
@@ -84,7 +84,7 @@ def evaluate(
             errors.append(str(exc))
             continue
         name = note_name(path, config)
-        citations = cite(note, config, known)
+        citations = citer.cite(note)
         found = check_note(note_facts(note, name, citations), records, now, orders, news)
         findings = [f for f in found if f.rule in config.rules]
         results.append(NoteResult(name, note, citations, findings))
@@ -97,9 +97,10 @@ def run_check(engine: Engine, config: Config, now: datetime, send: bool = True) 
     with session_scope(engine) as session:
         report.results, report.errors = evaluate(session, config, config.notes.paths, now)
         unreadable = {e.split(": ", 1)[0] for e in report.errors}
-        for result in report.results:
-            outcome = alert_store.record_findings(session, result.name, result.findings, now)
-            session.flush()
+        outcomes = alert_store.record_all(
+            session, {result.name: result.findings for result in report.results}, now
+        )
+        for outcome in outcomes.values():
             report.new += [a.id for a in outcome.new + outcome.reopened]
             report.resolved += [a.id for a in outcome.resolved]
         if "new_order" in config.rules:

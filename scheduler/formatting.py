@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from models.calendar import EASTERN
 from models.numbers import BillRef
-from models.stages import TERMINAL_STAGES
+from models.stages import STAGES, TERMINAL_STAGES
 from models.status import BillStatus, MeasureStatus, OrderView, StatusReport
 
 
@@ -38,6 +39,7 @@ def status_json(report: StatusReport) -> str:
             }
             for measure in report.measures
         ],
+        "bills": [_bill_json(bill) for bill in report.bills],
     }
     return json.dumps(document, indent=2, ensure_ascii=False)
 
@@ -160,11 +162,30 @@ def measure_heading(measure: MeasureStatus) -> str:
     return heading + (f"\n  lineage: {measure.lineage}" if measure.lineage else "")
 
 
+def other_bills(report: StatusReport) -> list[tuple[str, list[tuple[str, int]]]]:
+    """Per court, the stored bills of no measure: a heading, and how many are at each stage
+    (stages in their order of progress, bills never read last)."""
+    courts: dict[int, Counter[str]] = {}
+    for bill in report.bills:
+        courts.setdefault(bill.court, Counter())[bill.stage or "not read yet"] += 1
+    order = {stage: index for index, stage in enumerate(STAGES)}
+    return [
+        (
+            f"Other tracked bills, court {number}: {sum(counts.values())} bills in no measure "
+            "(`legistrack status --format json` lists each one)",
+            sorted(counts.items(), key=lambda item: order.get(item[0], len(order))),
+        )
+        for number, counts in sorted(courts.items())
+    ]
+
+
 def status_table(report: StatusReport, width: int = 160) -> str:
     lines = [f"legistrack status, {report.generated_at.astimezone(EASTERN):%Y-%m-%d %H:%M %Z}"]
     for heading, rows, notes in status_rows(report):
         lines += ["", heading, *table(STATUS_COLUMNS, rows, width, indent="  ")]
         lines += [f"  note: {note}" for note in notes]
+    for heading, stages in other_bills(report):
+        lines += ["", heading, *(f"  {stage:<22} {count:>6}" for stage, count in stages)]
     if report.executive_orders:
         lines += ["", "Executive orders", *table(ORDER_COLUMNS, order_rows(report), width, "  ")]
     return "\n".join(lines)
@@ -195,6 +216,10 @@ def status_markdown(report: StatusReport) -> str:
                 "; ".join(x for x in (bill.title, *bill_notes(bill)) if x),
             ]
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    for heading, stages in other_bills(report):
+        title, _, detail = heading.partition(": ")
+        lines += ["", f"## {title}", "", f"{detail[0].upper()}{detail[1:]}.", ""]
+        lines += ["| stage | bills |", "|---|---|", *(f"| {a} | {b} |" for a, b in stages)]
     if report.executive_orders:
         lines += ["", "## Executive orders", "", "| order | date | status | adjusted by | title |"]
         lines.append("|---|---|---|---|---|")
