@@ -62,8 +62,9 @@ class Bill(Base):
 
     __tablename__ = "bills"
     __table_args__ = (
-        UniqueConstraint("court", "number"),
+        UniqueConstraint("court", "number"),  # also serves lookups by court alone
         UniqueConstraint("court", "docket"),
+        Index("ix_bills_last_action_at", "last_action_at"),  # the dormancy policy's order
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -168,7 +169,11 @@ class CrawlRun(Base):
     """One crawl of one source: when, how it ended, and what it counted."""
 
     __tablename__ = "crawl_runs"
-    __table_args__ = (Index("ix_crawl_runs_source_started_at", "source", "started_at"),)
+    __table_args__ = (
+        Index("ix_crawl_runs_source_started_at", "source", "started_at"),
+        # A source's newest runs first (source health, a run's predecessor) without a sort.
+        Index("ix_crawl_runs_source_id", "source", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source: Mapped[str] = mapped_column(String(32))
