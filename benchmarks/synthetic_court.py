@@ -91,12 +91,7 @@ class SyntheticCourt:
             self._index[ident.number] = index
             if ident.docket:
                 self._index.setdefault(ident.docket, index)
-        self._drafts = {
-            chamber: [i.number for i in self._ids if i.chamber == chamber and i.docket is None]
-            or [i.number for i in self._ids if i.chamber == chamber]
-            or [self._ids[0].number]
-            for chamber in OTHER
-        }
+        self._drafts = {chamber: _drafts(self._ids, chamber) for chamber in OTHER}
         self._lock = threading.Lock()
         self._appended: dict[int, list[dict[str, Any]]] = {}  # index -> rows added by mutate
 
@@ -205,8 +200,8 @@ class SyntheticCourt:
 
         def pick(chamber: str) -> str:
             pool = self._drafts[chamber]
-            number = rng.choice(pool)
-            return number if number != ident.number or len(pool) == 1 else rng.choice(pool)
+            at = int(rng.random() * len(pool))
+            return pool[(at + 1) % len(pool)] if pool[at] == ident.number else pool[at]
 
         rows = history_rows(rng, ident.chamber, ident.bill is None, pick)
         with self._lock:
@@ -239,6 +234,17 @@ def _identities(documents: int, rng: random.Random) -> list[Identity]:
             docket = f"{letter}D{pool[with_docket + k]}"
             out.append(Identity(docket, None, docket, chamber))
     return out
+
+
+def _drafts(ids: list[Identity], chamber: str) -> list[str]:
+    """What a chamber's histories cite (new drafts, study orders): its bills without a docket."""
+    for pool in (
+        [i.number for i in ids if i.chamber == chamber and i.docket is None],
+        [i.number for i in ids if i.chamber == chamber],
+    ):
+        if len(pool) >= 2:
+            return pool
+    return [i.number for i in ids]
 
 
 def _title(rng: random.Random) -> str:
