@@ -39,6 +39,29 @@ class BillItem:
     fallback_reason: str | None = None  # why the HTML source was used, when it was
     lineage_depth: int = 0  # 0 for configured bills, n for a bill n relations away from one
     found_via: str | None = None  # for a bill fetched by lineage: "999:H.1001 replaced_by"
+    history_etag: str | None = None  # the validators the source sent with the history, if any
+    history_last_modified: str | None = None
+
+
+@dataclass
+class BillChecked:
+    """A stored bill read again and found unchanged: a 304, or the same history as stored."""
+
+    bill_id: int
+    court: int
+    number: str
+    not_modified: bool  # True: the source answered 304 to a conditional request
+    history_etag: str | None = None  # new validators sent with an unchanged 200, if any
+    history_last_modified: str | None = None
+
+
+@dataclass
+class BillSkipped:
+    """A stored bill the polling policy did not read this crawl (dormant, or final)."""
+
+    court: int
+    number: str
+    reason: str
 
 
 @dataclass
@@ -67,6 +90,16 @@ class Problem:
     subject: str
     message: str
     url: str
+
+
+@dataclass
+class CourtListRead:
+    """A court's document list read for `track_all`: how many listed, how many kept."""
+
+    court: int
+    url: str
+    listed: int
+    kept: int
 
 
 @dataclass

@@ -12,8 +12,11 @@ from sqlalchemy.orm import Session
 from twisted.python.failure import Failure
 
 from crawler.items import (
+    BillChecked,
     BillFailure,
     BillItem,
+    BillSkipped,
+    CourtListRead,
     FeedRead,
     ItemFailure,
     ListingItem,
@@ -32,6 +35,7 @@ from models.store import (
     record_problem,
     save_bill,
     start_run,
+    touch_bill,
 )
 
 logger = logging.getLogger(__name__)
@@ -42,6 +46,10 @@ def _subject(item: Any) -> str:
     """How failures name an item: `194:H.5316`, `EO 650`, `feed Bolts`..."""
     if isinstance(item, BillItem | BillFailure):
         return f"{item.court}:{item.tracked_number}"
+    if isinstance(item, BillChecked | BillSkipped):
+        return f"{item.court}:{item.number}"
+    if isinstance(item, CourtListRead):
+        return f"list {item.court}"
     if isinstance(item, OrderItem):
         return f"EO {item.number}"
     if isinstance(item, ListingItem):
@@ -107,6 +115,8 @@ class StorePipeline:
             progress.info("%s: skipped: %s", item.subject, item.message)
         elif isinstance(item, BillItem):
             self._save(item)
+        elif isinstance(item, BillChecked | BillSkipped | CourtListRead):
+            self._note_unchanged(item)
         else:
             self._store(item)
 
@@ -137,6 +147,38 @@ class StorePipeline:
             first = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
             self._fail(_subject(item), f"database error while saving: {first}", None)
             return
+        progress.info("%s %s", subject, note)
+
+    def _note_unchanged(self, item: BillChecked | BillSkipped | CourtListRead) -> None:
+        """A bill read unchanged, a bill the policy skipped, a court list read: counts only."""
+        assert self.session is not None and self.run is not None
+        subject = _subject(item)
+        if isinstance(item, BillSkipped):
+            self.run.skipped += 1
+            note = f"not read: {item.reason}"
+        elif isinstance(item, CourtListRead):
+            note = f"{item.listed} documents listed, {item.kept} tracked"
+        else:
+            try:
+                touch_bill(
+                    self.session,
+                    self.run,
+                    item.bill_id,
+                    item.not_modified,
+                    item.history_etag,
+                    item.history_last_modified,
+                )
+            except SourceFailure as exc:
+                self.session.rollback()
+                self._fail(subject, str(exc), None)
+                return
+            except SQLAlchemyError as exc:
+                self.session.rollback()
+                first = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+                self._fail(subject, f"database error while saving: {first}", None)
+                return
+            note = "unchanged (304)" if item.not_modified else "unchanged"
+        self.session.commit()
         progress.info("%s %s", subject, note)
 
     def _save(self, item: BillItem) -> None:

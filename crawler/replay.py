@@ -5,18 +5,23 @@
 so `/Bills/194/H5316/BillHistory?pageNumber=2` is
 `<root>/Bills/194/H5316/BillHistory/pageNumber=2.html`.
 Tests may also set `overrides` (a path with its query -> status, headers, body) to make one URL
-fail, and read `requests` to see what came.
+fail, and read `requests` to see what came. `validators` makes files served from disk carry an
+`ETag` (a hash of the body), a `Last-Modified` (the file's modification time), both or neither,
+and answers a matching `If-None-Match` / `If-Modified-Since` with 304 Not Modified.
 """
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import struct
 import threading
 import time
 from dataclasses import dataclass, field
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 CONTENT_TYPES = {
@@ -55,6 +60,7 @@ class ReplayServer:
         self.overrides: dict[str, Canned] = {}
         self.fail_all: Canned | None = None  # when set, every request gets this response
         self.delay: float = 0.0  # seconds to wait before answering (a slow remote site)
+        self.validators: str = "none"  # none, etag, last-modified or both (files from disk)
         self.requests: list[SeenRequest] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), self._handler())
@@ -116,6 +122,9 @@ class ReplayServer:
                     canned = server.fail_all
                 if canned is None:
                     canned = server._from_disk(self.path)
+                    if server._not_modified(canned, self.headers):
+                        kept = {k: canned.headers.get(k, "") for k in ("ETag", "Last-Modified")}
+                        canned = Canned(304, b"", {k: v for k, v in kept.items() if v})
                 if server.delay or canned.delay:
                     time.sleep(server.delay or canned.delay)
                 self.send_response(canned.status)
@@ -145,4 +154,26 @@ class ReplayServer:
                 404, b"<html><body>Not found</body></html>", {"Content-Type": "text/html"}
             )
         kind = CONTENT_TYPES.get(file.suffix, "application/octet-stream")
-        return Canned(200, file.read_bytes(), {"Content-Type": kind})
+        body = file.read_bytes()
+        headers = {"Content-Type": kind}
+        if self.validators in ("etag", "both"):
+            headers["ETag"] = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+        if self.validators in ("last-modified", "both"):
+            headers["Last-Modified"] = formatdate(int(file.stat().st_mtime), usegmt=True)
+        return Canned(200, body, headers)
+
+    @staticmethod
+    def _not_modified(canned: Canned, asked: Any) -> bool:
+        """True when the request's validators match the response's (ETag wins, as in RFC 9110)."""
+        if canned.status != 200:
+            return False
+        etag, since = asked.get("If-None-Match"), asked.get("If-Modified-Since")
+        if etag and "ETag" in canned.headers:
+            return bool(etag.strip() == canned.headers["ETag"])
+        if since and "Last-Modified" in canned.headers:
+            try:
+                asked_at = parsedate_to_datetime(since)
+            except (TypeError, ValueError):
+                return False
+            return bool(parsedate_to_datetime(canned.headers["Last-Modified"]) <= asked_at)
+        return False

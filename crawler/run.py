@@ -56,7 +56,7 @@ def crawl_settings(config: Config, log_level: str = "WARNING") -> Settings:
 
 def configured_sources(config: Config) -> list[str]:
     """The sources the config gives something to read, in crawl order."""
-    sources = ["legislature"] if config.measures else []
+    sources = ["legislature"] if config.measures or config.legislature.track_all else []
     if config.executive_orders.listing_urls:
         sources.append("executive_orders")
     if config.feeds:

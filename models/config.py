@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .numbers import BadNumber, BillRef
+from .polling import PollPolicy
 
 DEFAULT_CONFIG_NAME = "config.toml"
 ENV_CONFIG = "LEGISTRACK_CONFIG"
@@ -55,6 +56,9 @@ class LegislatureSettings:
     api_url: str = "https://malegislature.gov/api"
     site_url: str = "https://malegislature.gov"
     lineage_depth: int = 2  # how many relations away from a configured bill a crawl follows
+    track_all: tuple[int, ...] = ()  # courts whose every listed document is tracked
+    track_all_keywords: tuple[str, ...] = ()  # if any: only listed documents whose title has one
+    polling: PollPolicy = field(default_factory=PollPolicy)
 
 
 @dataclass(frozen=True)
@@ -150,7 +154,15 @@ class Config:
 
 _SECTIONS: dict[str, set[str]] = {
     "database": {"url"},
-    "legislature": {"api_url", "site_url", "lineage_depth"},
+    "legislature": {
+        "api_url",
+        "site_url",
+        "lineage_depth",
+        "track_all",
+        "track_all_keywords",
+        "dormant_after_days",
+        "dormant_every_hours",
+    },
     "crawl": set(CrawlSettings.__dataclass_fields__),
     "measures": {"name", "aliases", "bills"},
     "notes": {"paths"},
@@ -205,21 +217,10 @@ def parse_config(raw: dict[str, Any], path: Path | None) -> Config:
     _check_keys(database, _SECTIONS["database"], where, "database.")
     url = _typed(database, "url", str, where, "database.", "sqlite:///legistrack.db")
     url = os.environ.get(ENV_DATABASE_URL) or url
-    legislature = _table(raw, "legislature", where)
-    _check_keys(legislature, _SECTIONS["legislature"], where, "legislature.")
-    defaults = LegislatureSettings()
-    depth = _typed(legislature, "lineage_depth", int, where, "legislature.", defaults.lineage_depth)
-    if not 0 <= depth <= 10:
-        raise ConfigError(f"{where}: legislature.lineage_depth: expected 0 to 10, got {depth}")
-    leg = LegislatureSettings(
-        api_url=_url(legislature, "api_url", where, defaults.api_url),
-        site_url=_url(legislature, "site_url", where, defaults.site_url),
-        lineage_depth=depth,
-    )
     return Config(
         path=path.resolve() if path else None,
         database_url=_resolve_sqlite(url, path),
-        legislature=leg,
+        legislature=_legislature(_table(raw, "legislature", where), where),
         crawl=_crawl(_table(raw, "crawl", where), where),
         measures=_measures(raw.get("measures", []), where),
         notes=_notes(_table(raw, "notes", where), where, path),
@@ -229,6 +230,39 @@ def parse_config(raw: dict[str, Any], path: Path | None) -> Config:
         news=_news(_table(raw, "news", where), where),
         rules=_rules(_table(raw, "rules", where), where),
         schedule=_schedule(_table(raw, "schedule", where), where),
+    )
+
+
+def _legislature(table: dict[str, Any], where: str) -> LegislatureSettings:
+    _check_keys(table, _SECTIONS["legislature"], where, "legislature.")
+    defaults = LegislatureSettings()
+    prefix = "legislature."
+    depth = _typed(table, "lineage_depth", int, where, prefix, defaults.lineage_depth)
+    if not 0 <= depth <= 10:
+        raise ConfigError(f"{where}: legislature.lineage_depth: expected 0 to 10, got {depth}")
+    courts = table.get("track_all", [])
+    if not isinstance(courts, list) or not all(
+        isinstance(c, int) and not isinstance(c, bool) and 1 <= c <= 999 for c in courts
+    ):
+        raise ConfigError(
+            f"{where}: legislature.track_all: expected an array of General Court numbers"
+            f" like [194], got {courts!r}"
+        )
+    dormant_days = _typed(table, "dormant_after_days", int, where, prefix, 30)
+    if dormant_days < 1:
+        raise ConfigError(f"{where}: legislature.dormant_after_days: expected 1 or more")
+    every = table.get("dormant_every_hours", 24.0)
+    if isinstance(every, bool) or not isinstance(every, int | float) or every < 0:
+        raise ConfigError(
+            f"{where}: legislature.dormant_every_hours: expected a number of hours, 0 or more"
+        )
+    return LegislatureSettings(
+        api_url=_url(table, "api_url", where, defaults.api_url),
+        site_url=_url(table, "site_url", where, defaults.site_url),
+        lineage_depth=depth,
+        track_all=tuple(dict.fromkeys(courts)),
+        track_all_keywords=_strings(table, "track_all_keywords", where, prefix),
+        polling=PollPolicy(dormant_days, float(every)),
     )
 
 

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from . import lineage
 from .calendar import EASTERN
+from .polling import history_digest
 from .schema import Action, Bill, BillRelation, CrawlError, CrawlRun, Snapshot, utcnow
 from .stages import ActionLike, categorize, stage_of
 
@@ -54,6 +55,10 @@ class BillData(Protocol):
     def url(self) -> str: ...
     @property
     def fetched_from(self) -> str: ...
+    @property
+    def history_etag(self) -> str | None: ...
+    @property
+    def history_last_modified(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,7 @@ def finish_run(session: Session, run: CrawlRun, reason: str, now: datetime | Non
     or if it read nothing where the source's last good run read something."""
     run.finished_at = now or utcnow()
     run.finish_reason = reason
-    if run.checked == 0 and run.failed == 0:
+    if run.checked == 0 and run.failed == 0 and run.skipped == 0:
         before = session.scalars(
             select(CrawlRun.checked)
             .where(CrawlRun.source == run.source, CrawlRun.status.in_(("ok", "partial")))
@@ -154,6 +159,10 @@ def save_bill(
     bill.url = data.url
     bill.found_via = data.found_via
     bill.last_checked_at = now
+    bill.history_hash = history_digest(data.actions)
+    bill.history_etag = data.history_etag
+    bill.history_last_modified = data.history_last_modified
+    bill.last_action_at = max((row.date for row in data.actions), default=None)
     run.checked += 1
     if bill.id is None:
         session.flush()
@@ -197,6 +206,28 @@ def save_bill(
     run.changed += 1
     session.flush()
     return SaveResult(bill.id, bill.key, changed=True, stage=stage)
+
+
+def touch_bill(
+    session: Session,
+    run: CrawlRun,
+    bill_id: int,
+    not_modified: bool,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """A stored bill read again and found unchanged: only `last_checked_at` (and any new
+    validators the source sent with the same history) change; no snapshot is written."""
+    values: dict[str, object] = {"last_checked_at": now or utcnow()}
+    if etag or last_modified:
+        values.update(history_etag=etag, history_last_modified=last_modified)
+    updated = session.execute(update(Bill).where(Bill.id == bill_id).values(**values))
+    if getattr(updated, "rowcount", 1) != 1:
+        raise SourceFailure(f"bill #{bill_id} is no longer stored; read it again next crawl")
+    run.checked += 1
+    if not_modified:
+        run.not_modified += 1
 
 
 def relations_of(data: BillData, first_seen: datetime | None) -> list[lineage.Relation]:

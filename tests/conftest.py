@@ -110,7 +110,9 @@ def write_config(
     server_url: str,
     measures: dict[str, list[tuple[int, str]]],
     extra: str = "",
+    dormant_every_hours: float = 0,
 ) -> Path:
+    """A test config; the dormancy policy is off (every crawl reads every bill) unless asked."""
     path = folder / "config.toml"
     path.write_text(
         f"""# test config
@@ -120,6 +122,7 @@ url = "{database_url}"
 [legislature]
 api_url = "{server_url}/api"
 site_url = "{server_url}"
+dormant_every_hours = {dormant_every_hours}
 
 [crawl]
 obey_robots_txt = false

@@ -97,7 +97,9 @@ def test_api_500_falls_back_to_the_html_page_with_the_same_stage(
 ) -> None:
     project.run("crawl", check=True)
     before = status(project)["999:H.1001"]
-    site.overrides["/api/GeneralCourts/999/Documents/H1001"] = Canned(500, b"Server Error")
+    # A re-crawl asks the API for the stored bill's history first: that is what fails.
+    history = "/api/GeneralCourts/999/Documents/H1001/DocumentHistoryActions"
+    site.overrides[history] = Canned(500, b"Server Error")
     result = project.run("crawl", check=True)
     assert "1 read from HTML pages" in result.out
     assert site.requested("/Bills/999/H1001/BillHistory?pageNumber=1")

@@ -26,6 +26,10 @@ DOC = "/api/GeneralCourts/999/Documents/S1003"
 HISTORY = DOC + "/DocumentHistoryActions"
 PAGE = "/Bills/999/S1003"
 GOOD_DOC = (FIXTURES / "site" / f"{DOC[1:]}.json").read_bytes()
+GOOD_HISTORY = (FIXTURES / "site" / f"{HISTORY[1:]}.json").read_bytes()
+# A re-crawl asks the API for a stored bill's history first (its document only when the history
+# changed), so that is where most faults are served.
+API = HISTORY
 HTML = {"Content-Type": "text/html"}
 JSON = {"Content-Type": "application/json"}
 NOTE = "Made-up Senate note\n\nS.1003 passed the Senate.\n\nLast updated: Jun 1, 2025\n"
@@ -47,48 +51,59 @@ def no_page(status: int = 404) -> dict[str, Canned]:
 
 
 FAULTS = [
-    Fault("http 500", {DOC: Canned(500, b"Internal Server Error")} | no_page(), "API: HTTP 500 at"),
-    Fault("http 502", {DOC: Canned(502, b"Bad Gateway")} | no_page(), "API: HTTP 502 at"),
+    Fault("http 500", {API: Canned(500, b"Internal Server Error")} | no_page(), "API: HTTP 500 at"),
+    Fault("http 502", {API: Canned(502, b"Bad Gateway")} | no_page(), "API: HTTP 502 at"),
     Fault(
         "http 503 retry-after",
-        {DOC: Canned(503, b"busy", {"Retry-After": "1"})} | no_page(),
+        {API: Canned(503, b"busy", {"Retry-After": "1"})} | no_page(),
         "API: HTTP 503 at",
         crawl="retry_times = 1\nretry_backoff_max = 5.0\n",
-        expect_requests={DOC: 2},
+        expect_requests={API: 2},
     ),
     Fault(
         "http 429 retry-after",
-        {DOC: Canned(429, b"slow down", {"Retry-After": "1"})} | no_page(),
+        {API: Canned(429, b"slow down", {"Retry-After": "1"})} | no_page(),
         "API: HTTP 429 at",
         crawl="retry_times = 1\nretry_backoff_max = 5.0\n",
-        expect_requests={DOC: 2},
+        expect_requests={API: 2},
     ),
-    Fault("http 404", {DOC: Canned(404, b"nope")} | no_page(), "API: HTTP 404 at"),
+    Fault("http 404", {API: Canned(404, b"nope")} | no_page(), "API: HTTP 404 at"),
     Fault(
         "slower than the timeout",
-        {DOC: Canned(200, GOOD_DOC, JSON, delay=4)} | no_page(),
+        {API: Canned(200, GOOD_HISTORY, JSON, delay=4)} | no_page(),
         "API: timed out at",
         crawl="download_timeout = 1.0\n",
     ),
     Fault(
         "connection reset mid-body",
-        {DOC: Canned(200, GOOD_DOC, JSON, reset_after=40)} | no_page(),
+        {API: Canned(200, GOOD_HISTORY, JSON, reset_after=40)} | no_page(),
         "API: connection lost mid-response at",
     ),
     Fault(
         "truncated JSON",
-        {DOC: Canned(200, GOOD_DOC[: len(GOOD_DOC) // 2], JSON)} | no_page(),
+        {API: Canned(200, GOOD_HISTORY[: len(GOOD_HISTORY) // 2], JSON)} | no_page(),
         "expected JSON, got not JSON",
     ),
     Fault(
         "HTML error page with status 200",
-        {DOC: Canned(200, b"<!DOCTYPE html><html><body>Error</body></html>", HTML)} | no_page(),
+        {API: Canned(200, b"<!DOCTYPE html><html><body>Error</body></html>", HTML)} | no_page(),
         "expected JSON, got an HTML page",
     ),
     Fault(
         "JSON without its fields",
-        {DOC: Canned(200, b'{"Message": "An error has occurred."}', JSON)} | no_page(),
-        "document JSON lacks fields",
+        {API: Canned(200, b'{"Message": "An error has occurred."}', JSON)} | no_page(),
+        "expected a JSON list of history actions, got dict",
+    ),
+    Fault(
+        "document fails after the history changed",
+        {
+            API: Canned(
+                200, GOOD_HISTORY.replace(b"2025-05-01T15:00:00", b"2025-05-02T15:00:00"), JSON
+            ),
+            DOC: Canned(500, b"Internal Server Error"),
+        }
+        | no_page(),
+        "API: HTTP 500 at",
     ),
     Fault(
         "empty history where there was one",
@@ -98,7 +113,7 @@ FAULTS = [
     Fault(
         "bill page without its heading",
         {
-            DOC: Canned(500, b"error"),
+            API: Canned(500, b"error"),
             PAGE: Canned(200, b"<html><body><h2>x</h2></body></html>", HTML),
         },
         "HTML page: ",
@@ -106,20 +121,20 @@ FAULTS = [
     Fault(
         "redirect to a host not configured",
         {
-            DOC: Canned(302, b"", {"Location": "http://elsewhere.invalid/api/doc"}),
+            API: Canned(302, b"", {"Location": "http://elsewhere.invalid/api/doc"}),
             PAGE: Canned(302, b"", {"Location": "http://elsewhere.invalid/page"}),
         },
         "refused: 'elsewhere.invalid' is not a configured host",
     ),
     Fault(
         "body over the size limit",
-        {DOC: Canned(200, GOOD_DOC + b" " * 60_000, JSON)} | no_page(),
+        {API: Canned(200, GOOD_HISTORY + b" " * 60_000, JSON)} | no_page(),
         "API: ",
         crawl="max_response_bytes = 20000\n",
     ),
     Fault(
         "bytes that are not UTF-8",
-        {DOC: Canned(200, GOOD_DOC.replace(b"Senate business", b"Senate \xff\xfe busi"), JSON)}
+        {API: Canned(200, GOOD_HISTORY.replace(b"Read third", b"Read \xff\xfe third"), JSON)}
         | no_page(),
         "body is not valid utf-8 text",
     ),

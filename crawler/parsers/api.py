@@ -1,4 +1,5 @@
-"""Parsers for the Massachusetts Legislature JSON API: a document record and its history actions."""
+"""Parsers for the Massachusetts Legislature JSON API: a court's document list, a document record
+and its history actions."""
 
 from __future__ import annotations
 
@@ -65,6 +66,56 @@ def parse_document(text: str, url: str) -> ApiDocument:
         sponsor=_sponsor(data.get("PrimarySponsor")),
         document_text=_text(data.get("DocumentText")),
     )
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """One entry of `/GeneralCourts/{court}/Documents` (numbers canonical)."""
+
+    court: int
+    bill_number: str | None
+    docket_number: str | None
+    title: str | None
+
+    @property
+    def number(self) -> str:
+        """The number a crawl reads it by: the bill number, else the docket."""
+        return self.bill_number or self.docket_number or ""
+
+
+def parse_document_list(text: str, url: str, court: int) -> tuple[list[DocumentSummary], list[str]]:
+    """Parse a court's document list: the summaries, and one line per entry that was unusable.
+
+    A body that is not a non-empty JSON list, or whose every entry is unusable, is a ParseError:
+    a court's list is never empty, so an empty one is a source fault, not a court with no bills.
+    """
+    data = load_json(text, url)
+    if not isinstance(data, list):
+        raise ParseError(f"{url}: expected a JSON list of documents, got {type(data).__name__}")
+    summaries: list[DocumentSummary] = []
+    problems: list[str] = []
+    for index, entry in enumerate(data):
+        try:
+            summaries.append(_summary(entry, url, court))
+        except ParseError as exc:
+            problems.append(f"list entry {index}: {exc}")
+    if not summaries:
+        detail = f" ({problems[0]})" if problems else ""
+        raise ParseError(f"{url}: the document list has no usable entry{detail}")
+    return summaries, problems
+
+
+def _summary(entry: Any, url: str, court: int) -> DocumentSummary:
+    if not isinstance(entry, dict):
+        raise ParseError(f"{url}: not an object")
+    bill = _number(entry.get("BillNumber"), url, "BillNumber")
+    docket = _number(entry.get("DocketNumber"), url, "DocketNumber")
+    if bill is None and docket is None:
+        raise ParseError(f"{url}: neither BillNumber nor DocketNumber")
+    listed = entry.get("GeneralCourtNumber", court)
+    if listed != court:
+        raise ParseError(f"{url}: listed under court {listed!r}, not {court}")
+    return DocumentSummary(court, bill, docket, _text(entry.get("Title")))
 
 
 def parse_history(text: str, url: str) -> list[HistoryAction]:

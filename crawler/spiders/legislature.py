@@ -1,8 +1,14 @@
-"""Spider `legislature`: tracked bills from the official JSON API; HTML bill pages as fallback."""
+"""Spider `legislature`: tracked bills from the official JSON API; HTML bill pages as fallback.
+
+Bills come from the config's measures and, for `track_all` courts, from the court's document list.
+A stored bill is read history first (conditionally, when the source sent validators); its document
+is fetched only when the bill is new or its history changed. The polling policy skips dormant
+bills between their reads and never re-reads a bill of an ended court once read after its end.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
 import scrapy
@@ -10,14 +16,36 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.failures import describe_failure, strict_text
-from crawler.items import BillFailure, BillItem, HistoryAction
-from crawler.parsers.api import ApiDocument, parse_document, parse_history, sort_actions
+from crawler.items import (
+    BillChecked,
+    BillFailure,
+    BillItem,
+    BillSkipped,
+    CourtListRead,
+    HistoryAction,
+    ItemFailure,
+    Problem,
+)
+from crawler.parsers.api import (
+    ApiDocument,
+    DocumentSummary,
+    parse_document,
+    parse_document_list,
+    parse_history,
+    sort_actions,
+)
 from crawler.parsers.bill_page import BillPage, parse_bill_page, parse_history_fragment
 from crawler.parsers.errors import ParseError
 from crawler.spiders.base import ConfiguredSpider
 from models import lineage
 from models.config import Config
+from models.db import ensure_schema, make_engine, session_factory
 from models.numbers import BillRef, compact_number
+from models.polling import POLL, KnownBill, decide, history_digest, load_known
+from models.schema import utcnow
+
+# (relation type, court, number) of a relation a crawl may follow
+Link = tuple[str, int, str]
 
 JSON_HEADERS = {"Accept": "application/json"}
 FRAGMENT_HEADERS = {"X-Requested-With": "XMLHttpRequest"}
@@ -33,6 +61,8 @@ class LegislatureSpider(ConfiguredSpider):
         self.outcomes: dict[BillRef, str] = {}
         self.depths: dict[BillRef, int] = {}  # every bill this crawl asked for, and how far
         self.via: dict[BillRef, str] = {}  # how a bill fetched by lineage was reached
+        self.known: dict[BillRef, KnownBill] = {}  # what the database knows, read at start
+        self.now = utcnow()
 
     @property
     def refs(self) -> list[BillRef]:
@@ -44,10 +74,83 @@ class LegislatureSpider(ConfiguredSpider):
         return [self.conf.legislature.api_url, self.conf.legislature.site_url]
 
     async def start(self) -> AsyncIterator[Any]:
+        self.known = self.load_known()
+        for court in self.conf.legislature.track_all:
+            yield self.list_request(court)
         for ref in self.refs:
             self.depths.setdefault(ref, 0)
         for ref in list(self.depths):
+            for request_or_item in self.bill_requests(ref):
+                yield request_or_item
+
+    def load_known(self) -> dict[BillRef, KnownBill]:
+        """The stored bills, with what decides how each is read again (one query per table)."""
+        url = self.settings.get("LEGISTRACK_DATABASE_URL") or self.conf.database_url
+        engine = make_engine(url)
+        try:
+            ensure_schema(engine)
+            with session_factory(engine)() as session:
+                return load_known(session)
+        finally:
+            engine.dispose()
+
+    def bill_requests(self, ref: BillRef, refresh: bool = False) -> Iterator[Any]:
+        """How to read one bill: whole when new, history first when stored, or not at all."""
+        known = self.known.get(ref)
+        if known is None:
             yield self.document_request(ref)
+            return
+        decision = decide(known, self.conf.legislature.polling, self.now)
+        if decision.action != POLL and not refresh:
+            self.outcomes[ref] = "skipped"
+            yield BillSkipped(ref.court, known.number, f"{decision.action}: {decision.reason}")
+            yield from self._follow(ref, known.followed)
+            return
+        yield self.history_request(ref, known, refresh)
+
+    # --- a court's document list (track_all) -------------------------------------------------
+
+    def list_request(self, court: int) -> scrapy.Request:
+        return scrapy.Request(
+            f"{self.conf.legislature.api_url}/GeneralCourts/{court}/Documents",
+            headers=JSON_HEADERS,
+            callback=self.parse_list,
+            errback=self.list_failed,
+            cb_kwargs={"court": court},
+            dont_filter=True,
+        )
+
+    def parse_list(self, response: Response, court: int) -> Iterator[Any]:
+        try:
+            summaries, problems = parse_document_list(strict_text(response), response.url, court)
+        except (ParseError, AttributeError) as exc:
+            yield ItemFailure(f"list {court}", _reason(exc, response), response.url)
+            return
+        for problem in problems:
+            yield Problem(f"list {court}", problem, response.url)
+        keywords = [k.casefold() for k in self.conf.legislature.track_all_keywords]
+        kept = [
+            s
+            for s in summaries
+            if not keywords or any(k in (s.title or "").casefold() for k in keywords)
+        ]
+        yield CourtListRead(court, response.url, len(summaries), len(kept))
+        for summary in kept:
+            ref = BillRef(court, summary.number)
+            docket = BillRef(court, summary.docket_number) if summary.docket_number else None
+            if ref in self.depths or (docket is not None and docket in self.depths):
+                continue  # a configured bill, or one lineage reached already
+            self.depths[ref] = 0
+            self.via[ref] = f"court {court} list"
+            yield from self.bill_requests(ref, refresh=_listed_differently(self.known, summary))
+
+    def list_failed(self, failure: Failure) -> Iterator[Any]:
+        court = failure.request.cb_kwargs["court"]  # type: ignore[attr-defined]
+        yield ItemFailure(
+            f"list {court}",
+            f"API: {describe_failure(failure)}",
+            failure.request.url,  # type: ignore[attr-defined]
+        )
 
     # --- the API -------------------------------------------------------------------------------
 
@@ -56,17 +159,62 @@ class LegislatureSpider(ConfiguredSpider):
         base = self.config.legislature.api_url
         return f"{base}/GeneralCourts/{ref.court}/Documents/{compact_number(ref.number)}{suffix}"
 
-    def document_request(self, ref: BillRef) -> scrapy.Request:
+    def document_request(self, ref: BillRef, history: ReadHistory | None = None) -> scrapy.Request:
+        """The document; `history` when it was read first (a stored bill whose history changed)."""
         return scrapy.Request(
             self.api_url(ref),
             headers=JSON_HEADERS,
             callback=self.parse_api_document,
             errback=self.api_failed,
-            cb_kwargs={"ref": ref},
+            cb_kwargs={"ref": ref, "history": history},
             dont_filter=True,
         )
 
-    def parse_api_document(self, response: Response, ref: BillRef) -> Iterator[Any]:
+    def history_request(self, ref: BillRef, known: KnownBill, refresh: bool) -> scrapy.Request:
+        """A stored bill's history, conditional when the source sent validators with it."""
+        headers = dict(JSON_HEADERS)
+        if known.etag:
+            headers["If-None-Match"] = known.etag
+        if known.last_modified:
+            headers["If-Modified-Since"] = known.last_modified
+        return scrapy.Request(
+            self.api_url(ref, "/DocumentHistoryActions"),
+            headers=headers,
+            callback=self.parse_known_history,
+            errback=self.api_failed,
+            cb_kwargs={"ref": ref, "known": known, "refresh": refresh},
+            meta={"handle_httpstatus_list": [304]},
+            dont_filter=True,
+        )
+
+    def parse_known_history(
+        self, response: Response, ref: BillRef, known: KnownBill, refresh: bool
+    ) -> Iterator[Any]:
+        """304 or the same history: unchanged. Else the document is fetched, then saved."""
+        if response.status == 304:
+            if not (known.etag or known.last_modified):
+                yield from self.fallback(ref, f"API: HTTP 304 unasked for at {response.url}")
+                return
+            self.outcomes[ref] = "read"
+            yield BillChecked(known.bill_id, ref.court, known.number, not_modified=True)
+            yield from self._follow(ref, known.followed)
+            return
+        try:
+            actions = parse_history(strict_text(response), response.url)
+        except (ParseError, AttributeError) as exc:
+            yield from self.fallback(ref, f"API: {_reason(exc, response)}")
+            return
+        etag, modified = _validators(response)
+        if not refresh and known.history_hash == history_digest(actions) and actions:
+            self.outcomes[ref] = "read"
+            yield BillChecked(known.bill_id, ref.court, known.number, False, etag, modified)
+            yield from self._follow(ref, _links(ref.court, actions))
+            return
+        yield self.document_request(ref, (actions, response.url, etag, modified))
+
+    def parse_api_document(
+        self, response: Response, ref: BillRef, history: ReadHistory | None = None
+    ) -> Iterator[Any]:
         try:
             document = parse_document(strict_text(response), response.url)
             self._check_identity(
@@ -74,6 +222,9 @@ class LegislatureSpider(ConfiguredSpider):
             )
         except (ParseError, AttributeError) as exc:
             yield from self.fallback(ref, f"API: {_reason(exc, response)}")
+            return
+        if history is not None:
+            yield from self._api_item(ref, document, *history)
             return
         yield scrapy.Request(
             self.api_url(ref, "/DocumentHistoryActions"),
@@ -92,6 +243,17 @@ class LegislatureSpider(ConfiguredSpider):
         except (ParseError, AttributeError) as exc:
             yield from self.fallback(ref, f"API: {_reason(exc, response)}")
             return
+        yield from self._api_item(ref, document, actions, response.url, *_validators(response))
+
+    def _api_item(
+        self,
+        ref: BillRef,
+        document: ApiDocument,
+        actions: list[HistoryAction],
+        fetched_from: str,
+        etag: str | None,
+        modified: str | None,
+    ) -> Iterator[Any]:
         number = document.bill_number or document.docket_number or ref.number
         yield from self._done(
             ref,
@@ -104,10 +266,12 @@ class LegislatureSpider(ConfiguredSpider):
                 actions=actions,
                 source="api",
                 url=self.page_url(ref.court, number),
-                fetched_from=response.url,
+                fetched_from=fetched_from,
                 pinslip=document.pinslip,
                 sponsor=document.sponsor,
                 document_text=document.document_text,
+                history_etag=etag,
+                history_last_modified=modified,
             ),
         )
 
@@ -240,15 +404,21 @@ class LegislatureSpider(ConfiguredSpider):
         item.lineage_depth = depth
         item.found_via = self.via.get(ref)
         yield item
-        if depth >= self.config.legislature.lineage_depth:
+        yield from self._follow(ref, _links(item.court, item.actions))
+
+    def _follow(self, ref: BillRef, links: Iterable[Link]) -> Iterator[Any]:
+        """Read the bills `ref`'s relations lead to (new drafts, the other chamber's version),
+        within the configured depth; a bill read unchanged or skipped follows its stored ones."""
+        depth = self.depths.get(ref, 0)
+        if depth >= self.conf.legislature.lineage_depth:
             return
-        for relation in lineage.relations_from_actions(item.court, item.actions):
-            target = BillRef(relation.court, relation.number)
-            if relation.type in lineage.FOLLOWED and target not in self.depths:
+        for kind, court, number in links:
+            target = BillRef(court, number)
+            if kind in lineage.FOLLOWED and target not in self.depths:
                 self.depths[target] = depth + 1
-                self.via[target] = f"{ref.key} {relation.type}"
-                self.logger.info("%s: following %s to %s", ref.key, relation.type, target.key)
-                yield self.document_request(target)
+                self.via[target] = f"{ref.key} {kind}"
+                self.logger.info("%s: following %s to %s", ref.key, kind, target.key)
+                yield from self.bill_requests(target)
 
     def _failed(self, ref: BillRef, error: str, url: str) -> BillFailure:
         self.outcomes[ref] = "failed"
@@ -257,6 +427,36 @@ class LegislatureSpider(ConfiguredSpider):
     def unresolved(self) -> list[str]:
         """Bills asked for that got neither an item nor a recorded failure."""
         return [ref.key for ref in self.depths if ref not in self.outcomes]
+
+
+# A history read before its document: (actions, the URL read, ETag, Last-Modified).
+ReadHistory = tuple[list[HistoryAction], str, str | None, str | None]
+
+
+def _links(court: int, actions: list[HistoryAction]) -> list[Link]:
+    return [(r.type, r.court, r.number) for r in lineage.relations_from_actions(court, actions)]
+
+
+def _validators(response: Response) -> tuple[str | None, str | None]:
+    """The ETag and Last-Modified a response carried (None when the source sends none)."""
+    etag = response.headers.get(b"ETag")
+    modified = response.headers.get(b"Last-Modified")
+    return (
+        etag.decode("latin-1") if etag else None,
+        modified.decode("latin-1") if modified else None,
+    )
+
+
+def _listed_differently(known: dict[BillRef, KnownBill], summary: DocumentSummary) -> bool:
+    """True when the list shows a stored bill under another number or title: read it whole."""
+    stored = known.get(BillRef(summary.court, summary.number))
+    if stored is None and summary.docket_number:
+        stored = known.get(BillRef(summary.court, summary.docket_number))
+    if stored is None:
+        return False
+    renumbered = summary.bill_number is not None and summary.bill_number != stored.number
+    retitled = summary.title is not None and summary.title != stored.title
+    return renumbered or retitled
 
 
 def _reason(exc: Exception, response: Response) -> str:

@@ -1,0 +1,121 @@
+"""The polling policy: which stored bills a crawl reads again, and how (pure, `now` passed in)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import lineage
+from .calendar import EASTERN, court, court_ended
+from .numbers import BillRef
+from .schema import Bill, BillRelation
+from .stages import ActionLike
+
+POLL = "poll"  # read it: its history first, the document only if the history changed
+SKIP_DORMANT = "dormant"  # no action for a long time and read recently: not this crawl
+SKIP_FINAL = "final"  # its court has ended and it was read since: its record cannot change
+
+
+@dataclass(frozen=True)
+class PollPolicy:
+    """How often stored bills are read again (LegiScan-style: dormant bills less often)."""
+
+    dormant_after_days: int = 30  # no action for this many days makes a bill dormant
+    dormant_every_hours: float = 24.0  # a dormant bill is read at most this often (0: every crawl)
+
+
+@dataclass(frozen=True)
+class KnownBill:
+    """What the database knows of a bill that decides how the next crawl reads it."""
+
+    bill_id: int
+    court: int
+    number: str
+    docket: str | None
+    title: str | None
+    history_hash: str | None
+    etag: str | None
+    last_modified: str | None
+    last_action_at: datetime | None
+    last_checked_at: datetime | None
+    followed: tuple[tuple[str, int, str], ...] = ()  # stored relations a crawl follows
+
+    @property
+    def ref(self) -> BillRef:
+        return BillRef(self.court, self.number)
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: str  # POLL, SKIP_DORMANT or SKIP_FINAL
+    reason: str = ""
+
+
+def decide(known: KnownBill, policy: PollPolicy, now: datetime) -> Decision:
+    """Whether a stored bill is read this crawl; a bill never read, or never hashed, always is."""
+    checked = known.last_checked_at
+    if checked is None or known.history_hash is None:
+        return Decision(POLL)
+    ends = court(known.court).ends
+    if court_ended(known.court, now) and checked.astimezone(EASTERN).date() >= ends:
+        return Decision(SKIP_FINAL, f"the {known.court}th General Court ended on {ends}")
+    if policy.dormant_every_hours <= 0 or known.last_action_at is None:
+        return Decision(POLL)
+    quiet_since = now - timedelta(days=policy.dormant_after_days)
+    due = checked + timedelta(hours=policy.dormant_every_hours)
+    if known.last_action_at < quiet_since and now < due:
+        last = known.last_action_at.astimezone(EASTERN).date()
+        return Decision(
+            SKIP_DORMANT, f"no action since {last}; next read after {due:%Y-%m-%d %H:%M}Z"
+        )
+    return Decision(POLL)
+
+
+def history_digest(actions: Sequence[ActionLike]) -> str:
+    """A hash of a history exactly as read (full timestamps, branches, texts, in order)."""
+    rows = [[row.date.isoformat(), row.branch, row.action] for row in actions]
+    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
+
+
+def load_known(session: Session, courts: Iterable[int] | None = None) -> dict[BillRef, KnownBill]:
+    """Every stored bill (of `courts`, or all), keyed by its bill number and by its docket."""
+    query = select(
+        Bill.id,
+        Bill.court,
+        Bill.number,
+        Bill.docket,
+        Bill.title,
+        Bill.history_hash,
+        Bill.history_etag,
+        Bill.history_last_modified,
+        Bill.last_action_at,
+        Bill.last_checked_at,
+    )
+    relations = select(
+        BillRelation.bill_id,
+        BillRelation.type,
+        BillRelation.object_court,
+        BillRelation.object_number,
+    ).where(BillRelation.type.in_(sorted(lineage.FOLLOWED)))
+    if courts is not None:
+        wanted = sorted(set(courts))
+        query = query.where(Bill.court.in_(wanted))
+        relations = relations.join(Bill, Bill.id == BillRelation.bill_id).where(
+            Bill.court.in_(wanted)
+        )
+    followed: dict[int, list[tuple[str, int, str]]] = {}
+    for bill_id, kind, object_court, object_number in session.execute(relations):
+        followed.setdefault(bill_id, []).append((kind, object_court, object_number))
+    known: dict[BillRef, KnownBill] = {}
+    for row in session.execute(query):
+        bill = KnownBill(*tuple(row), followed=tuple(followed.get(row[0], ())))  # type: ignore[misc]
+        known[bill.ref] = bill
+        if bill.docket:
+            known.setdefault(BillRef(bill.court, bill.docket), bill)
+    return known
