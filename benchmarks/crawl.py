@@ -122,6 +122,7 @@ def run_phase(
     return {
         "phase": name,
         "wall_seconds": measured.wall_seconds,
+        "cpu_seconds": measured.cpu_seconds,
         "exit_code": measured.exit_code,
         "peak_rss_kib": measured.peak_rss_kib,
         "requests": stats["requests"],
@@ -139,9 +140,9 @@ def run_phase(
 def table(phases: list[dict[str, Any]]) -> str:
     """The phases as a markdown table."""
     lines = [
-        "| phase | wall s | requests (list / document / history) | 200 / 304 | req/doc"
+        "| phase | wall s | CPU s | requests (list / document / history) | 200 / 304 | req/doc"
         " | snapshots written | exit | peak RSS MiB |",
-        "|---|---:|---|---|---:|---:|---:|---:|",
+        "|---|---:|---:|---|---|---:|---:|---:|---:|",
     ]
     for phase in phases:
         kinds = phase["requests"]
@@ -152,7 +153,8 @@ def table(phases: list[dict[str, Any]]) -> str:
             str(sum(k.get(status, 0) for k in kinds.values())) for status in ("200", "304")
         )
         lines.append(
-            f"| {phase['title']} | {phase['wall_seconds']:.1f} | {by_kind} | {by_status}"
+            f"| {phase['title']} | {phase['wall_seconds']:.1f} | {phase.get('cpu_seconds', '?')}"
+            f" | {by_kind} | {by_status}"
             f" | {phase['requests_per_document']:.2f} | {phase['snapshots_written']}"
             f" | {phase['exit_code']} | {phase['peak_rss_kib'] / 1024:.0f} |"
         )

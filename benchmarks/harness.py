@@ -67,11 +67,12 @@ def get_json(url: str) -> Any:
 
 @dataclass(frozen=True)
 class Measured:
-    """How a child process ended: exit code, wall seconds, peak RSS (KiB, largest process)."""
+    """How a child process ended: exit code, wall and CPU seconds, peak RSS (KiB)."""
 
     exit_code: int
     wall_seconds: float
-    peak_rss_kib: int
+    cpu_seconds: float  # user + system, the process and the children it waited for
+    peak_rss_kib: int  # of the largest process
 
 
 def run_measured(
@@ -92,7 +93,8 @@ def run_measured(
         timer.cancel()
     wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
-    return Measured(process.returncode, round(wall, 2), int(usage.ru_maxrss))
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measured(process.returncode, round(wall, 2), round(cpu, 2), int(usage.ru_maxrss))
 
 
 def machine() -> dict[str, Any]:
