@@ -103,6 +103,16 @@ class CourtListRead:
 
 
 @dataclass
+class ListedJudged:
+    """The committee filter's judgement of a listed document, read from its history."""
+
+    court: int
+    number: str
+    in_scope: bool | None  # None: not referred to a committee yet
+    reason: str
+
+
+@dataclass
 class ListingItem:
     """The order links of one listing page: (number, title, absolute URL)."""
 

@@ -19,6 +19,7 @@ from crawler.items import (
     CourtListRead,
     FeedRead,
     ItemFailure,
+    ListedJudged,
     ListingItem,
     NewsEntryItem,
     OrderItem,
@@ -32,6 +33,7 @@ from models.store import (
     SourceFailure,
     finish_run,
     record_failure,
+    record_listed,
     record_problem,
     save_bill,
     start_run,
@@ -50,6 +52,8 @@ def _subject(item: Any) -> str:
         return f"{item.court}:{item.number}"
     if isinstance(item, CourtListRead):
         return f"list {item.court}"
+    if isinstance(item, ListedJudged):
+        return f"{item.court}:{item.number}"
     if isinstance(item, OrderItem):
         return f"EO {item.number}"
     if isinstance(item, ListingItem):
@@ -125,7 +129,11 @@ class StorePipeline:
         assert self.session is not None and self.run is not None
         session, run = self.session, self.run
         try:
-            if isinstance(item, ListingItem):
+            if isinstance(item, ListedJudged):
+                record_listed(session, item.court, item.number, item.in_scope, item.reason)
+                scope = {True: "in scope", False: "outside the committees", None: "undecided"}
+                note, subject = f"{scope[item.in_scope]}: {item.reason}", _subject(item)
+            elif isinstance(item, ListingItem):
                 run.checked += 1
                 new = record_listing(session, item.listing_url, item.links, utcnow())
                 note = f"{len(item.links)} orders listed, {len(new)} new"
@@ -157,7 +165,9 @@ class StorePipeline:
             self.run.skipped += 1
             note = f"not read: {item.reason}"
         elif isinstance(item, CourtListRead):
-            note = f"{item.listed} documents listed, {item.kept} tracked"
+            note = f"{item.listed} documents listed"
+            if item.kept != item.listed:
+                note += f", {item.kept} with a title keyword"
         else:
             try:
                 touch_bill(

@@ -58,6 +58,7 @@ class LegislatureSettings:
     lineage_depth: int = 2  # how many relations away from a configured bill a crawl follows
     track_all: tuple[int, ...] = ()  # courts whose every listed document is tracked
     track_all_keywords: tuple[str, ...] = ()  # if any: only listed documents whose title has one
+    track_all_committees: tuple[str, ...] = ()  # if any: only documents referred to one of these
     polling: PollPolicy = field(default_factory=PollPolicy)
 
 
@@ -160,6 +161,7 @@ _SECTIONS: dict[str, set[str]] = {
         "lineage_depth",
         "track_all",
         "track_all_keywords",
+        "track_all_committees",
         "dormant_after_days",
         "dormant_every_hours",
     },
@@ -262,6 +264,7 @@ def _legislature(table: dict[str, Any], where: str) -> LegislatureSettings:
         lineage_depth=depth,
         track_all=tuple(dict.fromkeys(courts)),
         track_all_keywords=_strings(table, "track_all_keywords", where, prefix),
+        track_all_committees=_strings(table, "track_all_committees", where, prefix),
         polling=PollPolicy(dormant_days, float(every)),
     )
 

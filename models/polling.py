@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 from . import lineage
 from .calendar import EASTERN, court, court_ended
 from .numbers import BillRef
-from .schema import Bill, BillRelation
+from .schema import Bill, BillRelation, ListedDocument
 from .stages import ActionLike
 
 POLL = "poll"  # read it: its history first, the document only if the history changed
@@ -119,3 +120,58 @@ def load_known(session: Session, courts: Iterable[int] | None = None) -> dict[Bi
         if bill.docket:
             known.setdefault(BillRef(bill.court, bill.docket), bill)
     return known
+
+
+_REFERRAL = re.compile(
+    r"referred to the (?:joint )?committee on (?:the )?(?P<name>.+?)(?=[,.;]|\s+pending\b|$)",
+    re.IGNORECASE,
+)
+
+
+def committees_of(actions: Sequence[ActionLike]) -> list[str]:
+    """The committees a history refers the bill to, in order ("Referred to the committee on X")."""
+    found: list[str] = []
+    for row in actions:
+        for match in _REFERRAL.finditer(row.action):
+            name = " ".join(match.group("name").split())
+            if name not in found:
+                found.append(name)
+    return found
+
+
+def judge_committees(
+    actions: Sequence[ActionLike], wanted: Sequence[str]
+) -> tuple[bool | None, str]:
+    """Whether a history puts a document in scope of a committee filter: True when a referral
+    names one of `wanted` (any case), False when referrals name only others, None when none yet."""
+    committees = committees_of(actions)
+    if not committees:
+        return None, "not referred to a committee yet"
+    keys = [w.casefold() for w in wanted]
+    for name in committees:
+        if any(k in name.casefold() for k in keys):
+            return True, f"referred to the committee on {name}"
+    return False, "referred only to " + "; ".join(committees)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """The committee filter's last judgement of a listed document."""
+
+    in_scope: bool | None
+    reason: str
+    judged_at: datetime
+
+    def due(self, policy: PollPolicy, now: datetime) -> bool:
+        """Judge again? Not yet referred: every crawl; outside: as often as a dormant bill."""
+        if self.in_scope is None or policy.dormant_every_hours <= 0:
+            return True
+        return now >= self.judged_at + timedelta(hours=policy.dormant_every_hours)
+
+
+def load_listed(session: Session, courts: Iterable[int]) -> dict[BillRef, Listed]:
+    query = select(ListedDocument).where(ListedDocument.court.in_(sorted(set(courts))))
+    return {
+        BillRef(row.court, row.number): Listed(row.in_scope, row.reason, row.judged_at)
+        for row in session.scalars(query)
+    }

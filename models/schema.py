@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     DateTime,
     Dialect,
     ForeignKey,
@@ -163,6 +164,21 @@ class Snapshot(Base):
     stage: Mapped[str] = mapped_column(String(32))
 
     bill: Mapped[Bill] = relationship(back_populates="snapshots")
+
+
+class ListedDocument(Base):
+    """A document of a `track_all` court that the committee filter has judged, so later crawls
+    need not read it again to know: in scope (tracked as a bill), outside, or not yet referred."""
+
+    __tablename__ = "listed_documents"
+    __table_args__ = (UniqueConstraint("court", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    court: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(16))  # as listed: the bill number, else the docket
+    in_scope: Mapped[bool | None] = mapped_column(Boolean)  # None: no committee referral yet
+    reason: Mapped[str] = mapped_column(Text)  # e.g. "referred to the committee on Health Care"
+    judged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class CrawlRun(Base):

@@ -16,7 +16,16 @@ from sqlalchemy.orm import Session
 from . import lineage
 from .calendar import EASTERN
 from .polling import history_digest
-from .schema import Action, Bill, BillRelation, CrawlError, CrawlRun, Snapshot, utcnow
+from .schema import (
+    Action,
+    Bill,
+    BillRelation,
+    CrawlError,
+    CrawlRun,
+    ListedDocument,
+    Snapshot,
+    utcnow,
+)
 from .stages import ActionLike, categorize, stage_of
 
 logger = logging.getLogger(__name__)
@@ -228,6 +237,25 @@ def touch_bill(
     run.checked += 1
     if not_modified:
         run.not_modified += 1
+
+
+def record_listed(
+    session: Session,
+    court: int,
+    number: str,
+    in_scope: bool | None,
+    reason: str,
+    now: datetime | None = None,
+) -> None:
+    """Keep the committee filter's judgement of a listed document (one row per document)."""
+    row = session.scalars(
+        select(ListedDocument).where(ListedDocument.court == court, ListedDocument.number == number)
+    ).first()
+    if row is None:
+        row = ListedDocument(court=court, number=number)
+        session.add(row)
+    row.in_scope, row.reason, row.judged_at = in_scope, reason, now or utcnow()
+    session.flush()
 
 
 def relations_of(data: BillData, first_seen: datetime | None) -> list[lineage.Relation]:

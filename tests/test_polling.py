@@ -18,7 +18,7 @@ from crawler.replay import Canned, ReplayServer
 from models.config import ConfigError, parse_config
 from models.db import make_engine, session_scope
 from models.polling import POLL, SKIP_DORMANT, SKIP_FINAL, KnownBill, PollPolicy, decide
-from models.schema import CrawlRun, Snapshot
+from models.schema import CrawlRun, ListedDocument, Snapshot
 
 from .conftest import Project, write_config
 
@@ -325,3 +325,38 @@ def test_bills_reached_by_lineage_are_followed_from_stored_relations(
     project.config.write_text(config)
     result = project.run("crawl", "--no-check", check=True)
     assert "0 bills checked, 0 changed, 0 failed, 3 not due (polling policy)" in result.out
+
+
+def test_committee_filter_judges_each_listed_document_once(
+    tmp_path: Path, database_url: str, site: ReplayServer
+) -> None:
+    """Court 999's fixtures: H.1001 and H.1004 go to the Judiciary; S.1006 was never referred."""
+    extra = 'track_all = [999]\ntrack_all_committees = ["judiciary"]\nlineage_depth = 0\n'
+    project = court_project(tmp_path, database_url, site, extra, dormant_every_hours=24)
+    result = project.run("crawl", "--no-check", check=True)
+    assert "legislature: 2 bills checked, 2 changed, 0 failed" in result.out
+    asked = [r.path for r in site.requests]
+    assert sum(p.endswith("/DocumentHistoryActions") for p in asked) == LISTED
+    assert sorted(p for p in asked if p.startswith(f"{API}/") and "History" not in p) == [
+        f"{API}/H1001",
+        f"{API}/H1004",
+    ]
+    status = json.loads(project.run("status", "--format", "json", check=True).out)
+    assert sorted(b["number"] for b in status["bills"]) == ["H.1001", "H.1004"]
+    engine = make_engine(project.database_url)
+    with session_scope(engine) as session:
+        judged = {
+            row.number: (row.in_scope, row.reason)
+            for row in session.scalars(select(ListedDocument))
+        }
+    engine.dispose()
+    assert judged["H.1001"] == (True, "referred to the committee on Judiciary")
+    assert judged["H.1002"] == (False, "referred only to House Ways and Means")
+    assert judged["S.1006"][0] is None
+    assert len(judged) == LISTED
+    # Next crawl: the stored bills are dormant (2025 actions), the outside ones were judged an
+    # hour ago; only the list and the never-referred S.1006 are read.
+    start = len(site.requests)
+    result = project.run("crawl", "--no-check", check=True)
+    assert "0 bills checked, 0 changed, 0 failed, 2 not due (polling policy)" in result.out
+    assert [p for p, _ in since(site, start)] == [API, f"{API}/S1006/DocumentHistoryActions"]

@@ -21,27 +21,31 @@ from crawler.items import (
     BillFailure,
     BillItem,
     BillSkipped,
-    CourtListRead,
     HistoryAction,
-    ItemFailure,
-    Problem,
 )
 from crawler.parsers.api import (
     ApiDocument,
-    DocumentSummary,
     parse_document,
-    parse_document_list,
     parse_history,
     sort_actions,
 )
 from crawler.parsers.bill_page import BillPage, parse_bill_page, parse_history_fragment
 from crawler.parsers.errors import ParseError
 from crawler.spiders.base import ConfiguredSpider
+from crawler.spiders.court_list import CourtListMixin, response_validators
 from models import lineage
 from models.config import Config
 from models.db import ensure_schema, make_engine, session_factory
 from models.numbers import BillRef, compact_number
-from models.polling import POLL, KnownBill, decide, history_digest, load_known
+from models.polling import (
+    POLL,
+    KnownBill,
+    Listed,
+    decide,
+    history_digest,
+    load_known,
+    load_listed,
+)
 from models.schema import utcnow
 
 # (relation type, court, number) of a relation a crawl may follow
@@ -51,7 +55,7 @@ JSON_HEADERS = {"Accept": "application/json"}
 FRAGMENT_HEADERS = {"X-Requested-With": "XMLHttpRequest"}
 
 
-class LegislatureSpider(ConfiguredSpider):
+class LegislatureSpider(CourtListMixin, ConfiguredSpider):
     """One document and one history request per tracked bill; HTML pages only when the API fails."""
 
     name = "legislature"
@@ -62,6 +66,7 @@ class LegislatureSpider(ConfiguredSpider):
         self.depths: dict[BillRef, int] = {}  # every bill this crawl asked for, and how far
         self.via: dict[BillRef, str] = {}  # how a bill fetched by lineage was reached
         self.known: dict[BillRef, KnownBill] = {}  # what the database knows, read at start
+        self.listed: dict[BillRef, Listed] = {}  # the committee filter's earlier judgements
         self.now = utcnow()
 
     @property
@@ -74,7 +79,7 @@ class LegislatureSpider(ConfiguredSpider):
         return [self.conf.legislature.api_url, self.conf.legislature.site_url]
 
     async def start(self) -> AsyncIterator[Any]:
-        self.known = self.load_known()
+        self.known, self.listed = self.load_known()
         for court in self.conf.legislature.track_all:
             yield self.list_request(court)
         for ref in self.refs:
@@ -83,14 +88,15 @@ class LegislatureSpider(ConfiguredSpider):
             for request_or_item in self.bill_requests(ref):
                 yield request_or_item
 
-    def load_known(self) -> dict[BillRef, KnownBill]:
-        """The stored bills, with what decides how each is read again (one query per table)."""
+    def load_known(self) -> tuple[dict[BillRef, KnownBill], dict[BillRef, Listed]]:
+        """The stored bills, with what decides how each is read again (one query per table),
+        and the committee filter's judgements of listed documents."""
         url = self.settings.get("LEGISTRACK_DATABASE_URL") or self.conf.database_url
         engine = make_engine(url)
         try:
             ensure_schema(engine)
             with session_factory(engine)() as session:
-                return load_known(session)
+                return load_known(session), load_listed(session, self.conf.legislature.track_all)
         finally:
             engine.dispose()
 
@@ -107,50 +113,6 @@ class LegislatureSpider(ConfiguredSpider):
             yield from self._follow(ref, known.followed)
             return
         yield self.history_request(ref, known, refresh)
-
-    # --- a court's document list (track_all) -------------------------------------------------
-
-    def list_request(self, court: int) -> scrapy.Request:
-        return scrapy.Request(
-            f"{self.conf.legislature.api_url}/GeneralCourts/{court}/Documents",
-            headers=JSON_HEADERS,
-            callback=self.parse_list,
-            errback=self.list_failed,
-            cb_kwargs={"court": court},
-            dont_filter=True,
-        )
-
-    def parse_list(self, response: Response, court: int) -> Iterator[Any]:
-        try:
-            summaries, problems = parse_document_list(strict_text(response), response.url, court)
-        except (ParseError, AttributeError) as exc:
-            yield ItemFailure(f"list {court}", _reason(exc, response), response.url)
-            return
-        for problem in problems:
-            yield Problem(f"list {court}", problem, response.url)
-        keywords = [k.casefold() for k in self.conf.legislature.track_all_keywords]
-        kept = [
-            s
-            for s in summaries
-            if not keywords or any(k in (s.title or "").casefold() for k in keywords)
-        ]
-        yield CourtListRead(court, response.url, len(summaries), len(kept))
-        for summary in kept:
-            ref = BillRef(court, summary.number)
-            docket = BillRef(court, summary.docket_number) if summary.docket_number else None
-            if ref in self.depths or (docket is not None and docket in self.depths):
-                continue  # a configured bill, or one lineage reached already
-            self.depths[ref] = 0
-            self.via[ref] = f"court {court} list"
-            yield from self.bill_requests(ref, refresh=_listed_differently(self.known, summary))
-
-    def list_failed(self, failure: Failure) -> Iterator[Any]:
-        court = failure.request.cb_kwargs["court"]  # type: ignore[attr-defined]
-        yield ItemFailure(
-            f"list {court}",
-            f"API: {describe_failure(failure)}",
-            failure.request.url,  # type: ignore[attr-defined]
-        )
 
     # --- the API -------------------------------------------------------------------------------
 
@@ -204,7 +166,7 @@ class LegislatureSpider(ConfiguredSpider):
         except (ParseError, AttributeError) as exc:
             yield from self.fallback(ref, f"API: {_reason(exc, response)}")
             return
-        etag, modified = _validators(response)
+        etag, modified = response_validators(response)
         if not refresh and known.history_hash == history_digest(actions) and actions:
             self.outcomes[ref] = "read"
             yield BillChecked(known.bill_id, ref.court, known.number, False, etag, modified)
@@ -243,7 +205,9 @@ class LegislatureSpider(ConfiguredSpider):
         except (ParseError, AttributeError) as exc:
             yield from self.fallback(ref, f"API: {_reason(exc, response)}")
             return
-        yield from self._api_item(ref, document, actions, response.url, *_validators(response))
+        yield from self._api_item(
+            ref, document, actions, response.url, *response_validators(response)
+        )
 
     def _api_item(
         self,
@@ -435,28 +399,6 @@ ReadHistory = tuple[list[HistoryAction], str, str | None, str | None]
 
 def _links(court: int, actions: list[HistoryAction]) -> list[Link]:
     return [(r.type, r.court, r.number) for r in lineage.relations_from_actions(court, actions)]
-
-
-def _validators(response: Response) -> tuple[str | None, str | None]:
-    """The ETag and Last-Modified a response carried (None when the source sends none)."""
-    etag = response.headers.get(b"ETag")
-    modified = response.headers.get(b"Last-Modified")
-    return (
-        etag.decode("latin-1") if etag else None,
-        modified.decode("latin-1") if modified else None,
-    )
-
-
-def _listed_differently(known: dict[BillRef, KnownBill], summary: DocumentSummary) -> bool:
-    """True when the list shows a stored bill under another number or title: read it whole."""
-    stored = known.get(BillRef(summary.court, summary.number))
-    if stored is None and summary.docket_number:
-        stored = known.get(BillRef(summary.court, summary.docket_number))
-    if stored is None:
-        return False
-    renumbered = summary.bill_number is not None and summary.bill_number != stored.number
-    retitled = summary.title is not None and summary.title != stored.title
-    return renumbered or retitled
 
 
 def _reason(exc: Exception, response: Response) -> str:
