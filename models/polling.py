@@ -175,3 +175,34 @@ def load_listed(session: Session, courts: Iterable[int]) -> dict[BillRef, Listed
         BillRef(row.court, row.number): Listed(row.in_scope, row.reason, row.judged_at)
         for row in session.scalars(query)
     }
+
+
+@dataclass(frozen=True)
+class PollingSummary:
+    """What the stored bills say about the next crawl: how many the source sent validators for
+    (so they are read conditionally), and how many the policy would not read now."""
+
+    bills: int
+    with_etag: int
+    with_last_modified: int
+    dormant: int
+    final: int
+
+    def line(self) -> str:
+        return (
+            f"legislature: {self.bills} bills stored; the source sent an ETag for {self.with_etag}"
+            f" and a Last-Modified for {self.with_last_modified} of them (read conditionally);"
+            f" not due now: {self.dormant} dormant, {self.final} final"
+        )
+
+
+def polling_summary(session: Session, policy: PollPolicy, now: datetime) -> PollingSummary:
+    bills = {known.bill_id: known for known in load_known(session).values()}.values()
+    actions = [decide(known, policy, now).action for known in bills]
+    return PollingSummary(
+        len(actions),
+        sum(1 for known in bills if known.etag),
+        sum(1 for known in bills if known.last_modified),
+        actions.count(SKIP_DORMANT),
+        actions.count(SKIP_FINAL),
+    )

@@ -16,6 +16,7 @@ from models.db import ensure_schema, make_engine, session_scope, upgrade
 from models.health import fail_unfinished, source_health
 from models.history import NothingToCompare, bills_numbered, diff_snapshots, snapshot_changes
 from models.numbers import canonical_number
+from models.polling import polling_summary
 from models.schema import Bill, CrawlRun
 from models.status import relations_of
 
@@ -183,7 +184,8 @@ def poll(ctx: click.Context, everything: bool) -> None:
 @one_line_errors
 def sources(ctx: click.Context) -> None:
     """Each source's health: last success, last failure and its error, failures in a row, and
-    its next scheduled run."""
+    its next scheduled run; then how the stored bills will be read (validators the source sent,
+    bills the polling policy would not read now)."""
     config = load(ctx)
     engine = make_engine(config.database_url)
     ensure_schema(engine)
@@ -204,8 +206,11 @@ def sources(ctx: click.Context) -> None:
                     health.last_error or "",
                 ]
             )
+        summary = polling_summary(session, config.legislature.polling, now)
     columns = ("source", "last success", "last failure", "failing", "next run", "last error")
     click.echo("\n".join(formatting.table(columns, rows)))
+    if summary.bills:
+        click.echo(summary.line())
 
 
 def _progress_to_terminal(verbose: bool) -> None:

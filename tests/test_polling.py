@@ -221,6 +221,11 @@ def test_unchanged_recrawl_revalidates_and_writes_nothing(
     assert snapshot_count(project.database_url) == snapshots
     run = last_run(project.database_url)
     assert (run.checked, run.changed, run.not_modified, run.status) == (LISTED, 0, LISTED, "ok")
+    # `sources` tells an operator whether the site sends validators (measured, not assumed).
+    etags = LISTED if validators in ("both", "etag") else 0
+    dates = LISTED if validators in ("both", "last-modified") else 0
+    sources = project.run("sources", check=True).out
+    assert f"an ETag for {etags} and a Last-Modified for {dates} of them" in sources
 
 
 def test_without_validators_only_histories_are_read_again(
@@ -237,6 +242,10 @@ def test_without_validators_only_histories_are_read_again(
     assert len(asked) == LISTED + 1  # no document fetched again
     assert not any("If-None-Match" in h or "If-Modified-Since" in h for _, h in since(site, start))
     assert snapshot_count(project.database_url) == snapshots
+    sources = project.run("sources", check=True).out
+    assert (
+        f"{LISTED} bills stored; the source sent an ETag for 0 and a Last-Modified for 0" in sources
+    )
 
 
 def test_a_changed_history_fetches_the_document_and_writes_one_snapshot(
