@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from . import lineage
@@ -134,10 +134,13 @@ def find_bill(session: Session, court: int, numbers: Sequence[str | None]) -> Bi
     wanted = [n for n in numbers if n]
     if not wanted:
         return None
-    query = select(Bill).where(
-        Bill.court == court, or_(Bill.number.in_(wanted), Bill.docket.in_(wanted))
-    )
-    return session.scalars(query).first()
+    # Two lookups, each on its unique index: an OR of both columns makes SQLite scan the table,
+    # which a whole court (11,600 bills) turns into minutes.
+    for column in (Bill.number, Bill.docket):
+        found = session.scalars(select(Bill).where(Bill.court == court, column.in_(wanted))).first()
+        if found is not None:
+            return found
+    return None
 
 
 def save_bill(
@@ -150,14 +153,17 @@ def save_bill(
     now = now or utcnow()
     numbers = (data.bill_number, data.docket_number, data.tracked_number)
     bill = find_bill(session, data.court, numbers)
-    if bill is not None and bill.actions and not data.actions:
-        raise SourceFailure(
-            f"{data.source} returned an empty history for {bill.key}, which had "
-            f"{len(bill.actions)} actions: treated as a source failure, nothing stored"
-        )
+    if bill is not None and not data.actions:
+        had = stored_action_count(session, bill.id)
+        if had:
+            raise SourceFailure(
+                f"{data.source} returned an empty history for {bill.key}, which had "
+                f"{had} actions: treated as a source failure, nothing stored"
+            )
     if bill is None:
         number = data.bill_number or data.docket_number or data.tracked_number
-        bill = Bill(court=data.court, number=number, first_seen_at=now)
+        # Empty collections given: a new bill has no rows to lazy-load.
+        bill = Bill(court=data.court, number=number, first_seen_at=now, actions=[], relations=[])
         session.add(bill)
     # A source that omits a field (bill pages lose their title for days) keeps what we had.
     bill.number = data.bill_number or bill.number
@@ -173,8 +179,6 @@ def save_bill(
     bill.history_last_modified = data.history_last_modified
     bill.last_action_at = max((row.date for row in data.actions), default=None)
     run.checked += 1
-    if bill.id is None:
-        session.flush()
     sync_relations(session, bill, relations_of(data, bill.first_seen_at))
     content = bill_content(bill, data.actions)
     digest = content_hash(content)
@@ -186,20 +190,7 @@ def save_bill(
     bill.content_hash = digest
     bill.changed_at = now
     bill.stage = stage
-    for old in list(bill.actions):  # delete first: (bill_id, position) is unique
-        session.delete(old)
-    session.flush()
-    bill.actions = [
-        Action(
-            position=index,
-            date=row.date,
-            branch=row.branch,
-            text=row.action,
-            category=categorize(row.action, row.branch),
-        )
-        for index, row in enumerate(data.actions)
-    ]
-    session.flush()
+    replace_actions(session, bill, data.actions)
     session.add(
         Snapshot(
             bill_id=bill.id,
@@ -215,6 +206,33 @@ def save_bill(
     run.changed += 1
     session.flush()
     return SaveResult(bill.id, bill.key, changed=True, stage=stage)
+
+
+def stored_action_count(session: Session, bill_id: int) -> int:
+    return session.scalar(select(func.count()).where(Action.bill_id == bill_id)) or 0
+
+
+def replace_actions(session: Session, bill: Bill, actions: Sequence[ActionLike]) -> None:
+    """The bill's history rows become `actions`, in two statements (not one ORM object per row:
+    a whole court is ~350,000 rows)."""
+    session.flush()
+    session.execute(delete(Action).where(Action.bill_id == bill.id))
+    if actions:
+        session.execute(
+            insert(Action),
+            [
+                {
+                    "bill_id": bill.id,
+                    "position": index,
+                    "date": row.date,
+                    "branch": row.branch,
+                    "text": row.action,
+                    "category": categorize(row.action, row.branch),
+                }
+                for index, row in enumerate(actions)
+            ],
+        )
+    session.expire(bill, ["actions"])  # read again from the table when next asked for
 
 
 def touch_bill(
