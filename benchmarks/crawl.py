@@ -15,6 +15,7 @@ and benchmarks/results/crawl-<validators>[-nN][-<label>].json.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sqlite3
 import sys
@@ -58,8 +59,9 @@ download_timeout = 30.0
 
 
 def legistrack_command() -> str:
-    local = REPO / ".venv" / "bin" / "legistrack"
-    found = str(local) if local.exists() else shutil.which("legistrack")
+    """This environment's `legistrack` (it runs the code of REPO: see `run_phase`)."""
+    beside = Path(sys.executable).parent / "legistrack"
+    found = str(beside) if beside.exists() else shutil.which("legistrack")
     if not found:
         raise BenchmarkError("no legistrack command: run `bash scripts/test` or install the repo")
     return found
@@ -110,7 +112,9 @@ def run_phase(
     command += ["crawl", "--source", "legislature", "--no-check"]
     out_path, err_path = folder / f"{name}.stdout", folder / f"{name}.stderr"
     with out_path.open("w") as out, err_path.open("w") as err:
-        measured = run_measured(command, out, err, timeout, REPO)
+        # PYTHONPATH: the code of this checkout, even if the environment's install is elsewhere
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        measured = run_measured(command, out, err, timeout, REPO, env)
     stats = server.get("/_bench/stats")
     after = snapshot_count(database)
     if measured.exit_code != 0:

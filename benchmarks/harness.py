@@ -76,7 +76,12 @@ class Measured:
 
 
 def run_measured(
-    command: list[str], stdout: IO[str], stderr: IO[str], timeout: float, cwd: Path
+    command: list[str],
+    stdout: IO[str],
+    stderr: IO[str],
+    timeout: float,
+    cwd: Path,
+    env: dict[str, str] | None = None,
 ) -> Measured:
     """Run `command` to its end (killed after `timeout` s), measured with wait4's rusage.
 
@@ -84,7 +89,7 @@ def run_measured(
     descendants it waited for: the peak of the largest process, not of the whole tree.
     """
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=stdout, stderr=stderr, cwd=cwd)
+    process = subprocess.Popen(command, stdout=stdout, stderr=stderr, cwd=cwd, env=env)
     timer = threading.Timer(timeout, process.kill)
     timer.start()
     try:
