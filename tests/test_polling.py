@@ -138,6 +138,13 @@ def court_project(tmp_path: Path, database_url: str, site: ReplayServer, extra: 
     return Project(tmp_path, config, database_url)
 
 
+def set_dormancy(project: Project, before: float, after: float) -> None:
+    old, new = f"dormant_every_hours = {before}\n", f"dormant_every_hours = {after}\n"
+    text = project.config.read_text()
+    assert old in text
+    project.config.write_text(text.replace(old, new))
+
+
 def last_run(url: str) -> CrawlRun:
     engine = make_engine(url)
     with session_scope(engine) as session:
@@ -293,10 +300,7 @@ def test_dormant_bills_are_not_read_again_until_due(
     run = last_run(project.database_url)
     assert (run.checked, run.skipped, run.status) == (1, 1, "ok")
     # An operator who turns the policy off gets every bill read on every crawl.
-    config = project.config.read_text().replace(
-        "dormant_every_hours = 24", "dormant_every_hours = 0"
-    )
-    project.config.write_text(config)
+    set_dormancy(project, 24, 0)
     result = project.run("crawl", "--no-check", check=True)
     assert "2 bills checked, 0 changed, 0 failed (run 3, ok)" in result.out
 
@@ -328,10 +332,7 @@ def test_bills_reached_by_lineage_are_followed_from_stored_relations(
     result = project.run("crawl", "--no-check", check=True)
     assert "3 bills checked, 0 changed, 0 failed, 3 unchanged by 304" in result.out
     assert {p.split("/")[-2] for p, _ in since(site, start)} == {"H1001", "H1002", "S1006"}
-    config = project.config.read_text().replace(
-        "dormant_every_hours = 0", "dormant_every_hours = 24"
-    )
-    project.config.write_text(config)
+    set_dormancy(project, 0, 24)
     result = project.run("crawl", "--no-check", check=True)
     assert "0 bills checked, 0 changed, 0 failed, 3 not due (polling policy)" in result.out
 
