@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 EASTERN = ZoneInfo("America/New_York")
@@ -34,6 +35,7 @@ def first_wednesday_of_january(year: int) -> date:
     return day + timedelta(days=(2 - day.weekday()) % 7)
 
 
+@lru_cache(maxsize=256)
 def court(number: int) -> Court:
     """The calendar of General Court `number` (e.g. 194 -> 2025-2026)."""
     first = _FIRST_YEAR_OFFSET + 2 * number

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import sys
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -54,12 +56,11 @@ class StoredBills:
     ) -> None:
         self.bills = list(bills)
         self._by_id = {bill.id: bill for bill in self.bills}
-        self._by_number: dict[tuple[int, str], Bill] = {}
-        for bill in sorted(self.bills, key=lambda b: b.id, reverse=True):  # lowest id wins
+        # A number names one bill of a court (unique); a docket only where no number does.
+        self._by_number = {(bill.court, bill.number): bill for bill in self.bills}
+        for bill in sorted(self.bills, key=lambda b: b.id):
             if bill.docket:
-                self._by_number[(bill.court, bill.docket)] = bill
-        for bill in sorted(self.bills, key=lambda b: b.id, reverse=True):  # numbers over dockets
-            self._by_number[(bill.court, bill.number)] = bill
+                self._by_number.setdefault((bill.court, bill.docket), bill)
         self._rows = rows
         self._own: dict[int, list[_Link]] = {}
         self._incoming: dict[tuple[int, str], list[_Link]] = {}
@@ -86,13 +87,11 @@ class StoredBills:
             ids = [bill.id for bill in only]
             rows_query = rows_query.where(Action.bill_id.in_(ids))
             links_query = links_query.where(or_(BillRelation.bill_id.in_(ids), *_incoming(only)))
-        texts: dict[str, str] = {}
-        rows: dict[int, list[ActionRow]] = {}
+        rows: dict[int, list[ActionRow]] = defaultdict(list)
         for bill_id, when, branch, text in session.execute(
             rows_query.order_by(Action.bill_id, Action.position)
         ):
-            row = ActionRow(when, texts.setdefault(branch, branch), texts.setdefault(text, text))
-            rows.setdefault(bill_id, []).append(row)
+            rows[bill_id].append(ActionRow(when, sys.intern(branch), sys.intern(text)))
         links = [_Link(*found) for found in session.execute(links_query.order_by(BillRelation.id))]
         if only is not None:  # the subjects of incoming relations, for their numbers
             missing = {link.bill_id for link in links} - {bill.id for bill in only}
@@ -106,7 +105,7 @@ class StoredBills:
 
     def actions(self, bill: Bill) -> list[ActionRow]:
         """The bill's history rows in stored order."""
-        return self._rows.get(bill.id, [])
+        return self._rows.get(bill.id) or []
 
     def relations(self, bill: Bill) -> list[RelationView]:
         """The bill's own relations, and other bills' relations to it read the other way round."""

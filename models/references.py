@@ -208,24 +208,19 @@ def _sentences(body: str, block: tuple[int, int]) -> list[tuple[int, int]]:
     return spans
 
 
-def _collapse(text: str) -> tuple[str, list[int]]:
-    """`text` with runs of whitespace made one space and the ends stripped, and for each offset of
-    `text` (and its end) the matching offset in the result."""
-    out: list[str] = []
-    where: list[int] = []
-    pending_space = False
-    for char in text:
-        if char.isspace():
-            pending_space = bool(out)
-            where.append(len(out))
-            continue
-        if pending_space:
-            out.append(" ")
-            pending_space = False
-        where.append(len(out))
-        out.append(char)
-    where.append(len(out))
-    return "".join(out), where
+def _collapse(text: str) -> str:
+    """`text` with runs of whitespace made one space and the ends stripped."""
+    return " ".join(text.split())
+
+
+def _collapsed_offset(text: str, at: int) -> int:
+    """Where offset `at` of `text` (or its end) stands in `_collapse(text)`: a run of whitespace
+    maps to where its single space (if any) stands, a character to where it went."""
+    before = text[:at]
+    offset = len(_collapse(before))
+    if at < len(text) and not text[at].isspace() and before[-1:].isspace() and before.strip():
+        offset += 1  # the space that stands for the run of whitespace before it
+    return offset
 
 
 def _with_context(body: str, refs: list[Reference]) -> list[Reference]:
@@ -239,8 +234,12 @@ def _with_context(body: str, refs: list[Reference]) -> list[Reference]:
         by_sentence.setdefault((span[0], max(span[1], ref.end)), []).append(ref)
     result: list[Reference] = []
     for (start, end), members in by_sentence.items():
-        context, where = _collapse(body[start:end])
-        spans = [(where[r.start - start], where[r.end - start]) for r in members]
+        text = body[start:end]
+        context = _collapse(text)
+        spans = [
+            (_collapsed_offset(text, r.start - start), _collapsed_offset(text, r.end - start))
+            for r in members
+        ]
         for index, (ref, span) in enumerate(zip(members, spans, strict=True)):
             neighbours = tuple(s for other, s in enumerate(spans) if other != index)
             result.append(replace(ref, context=context, context_span=span, neighbours=neighbours))

@@ -263,6 +263,10 @@ class StageTimeline:
         self._dates = [row.date for row in rows]
         self._stages = list(_stages_after_each_row(rows))
 
+    def dates(self, after: datetime, until: datetime) -> list[datetime]:
+        """The dates of the rows dated after `after`, up to `until` included."""
+        return self._dates[bisect_right(self._dates, after) : bisect_right(self._dates, until)]
+
     def at(self, when: datetime) -> StageResult | None:
         """The stage by `when`; None when no row is dated on or before it."""
         count = bisect_right(self._dates, when)

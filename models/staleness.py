@@ -152,7 +152,7 @@ def first_change_after(record: SubjectRecord, since: datetime, now: datetime) ->
     """The first position after `since` that differs from the one at `since` (None: unchanged)."""
     before = position_at(record, since).stage
     instants = sorted(
-        {a.date for b in record.bills for a in b.actions if since < a.date <= now}
+        {when for b in record.bills for when in b.timeline.dates(since, now)}
         | {_court_end(b.ref.court) for b in record.bills if since < _court_end(b.ref.court) <= now}
     )
     for instant in instants:
