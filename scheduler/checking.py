@@ -12,7 +12,6 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from crawler.run import configured_sources
 from models import alerts as alert_store
 from models.config import Config
 from models.db import session_scope
@@ -93,6 +92,8 @@ def evaluate(
 
 def run_check(engine: Engine, config: Config, now: datetime, send: bool = True) -> CheckReport:
     """The full check: evaluate every configured note, store alerts, send the undelivered ones."""
+    from crawler.run import configured_sources  # here: `notes check` need not load Scrapy
+
     report = CheckReport()
     with session_scope(engine) as session:
         report.results, report.errors = evaluate(session, config, config.notes.paths, now)

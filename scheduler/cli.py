@@ -10,7 +10,6 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
-from crawler.run import configured_sources, run_crawls
 from models.config import Config
 from models.db import ensure_schema, make_engine, session_scope, upgrade
 from models.health import fail_unfinished, source_health
@@ -23,8 +22,6 @@ from models.status import relations_of
 from . import formatting
 from .common import EXIT_FAILED, fail, load, one_line_errors
 from .crawl_report import crawl_summary
-from .daemon import run_daemon
-from .jobs import crawl_in_child
 from .locks import DatabaseLock, LockHeld
 from .notes_cli import alerts, check, check_and_print, news, notes
 from .reports import render_status
@@ -83,6 +80,8 @@ def crawl(ctx: click.Context, source: str, no_check: bool, busy_exit: int) -> No
     What was read is saved even when other items failed. Each failure is recorded with its
     reason and shown here. Then the notes are checked (`legistrack check`) unless --no-check.
     """
+    from crawler.run import configured_sources, run_crawls  # Scrapy: only commands that crawl
+
     config = load(ctx)
     engine = make_engine(config.database_url)
     ensure_schema(engine)
@@ -140,6 +139,8 @@ def daemon(ctx: click.Context) -> None:
     daemon on the same database is refused. Each crawl runs in a child process, ended after
     [schedule] timeout; on SIGTERM or SIGINT a running crawl gets [schedule] stop_grace seconds.
     """
+    from .daemon import run_daemon
+
     config = load(ctx)
     if config.path is None:
         fail("the daemon needs a config file")
@@ -156,6 +157,10 @@ def poll(ctx: click.Context, everything: bool) -> None:
 
     Exit 0 when every source crawled was read without failure, 2 when some failed.
     """
+    from crawler.run import configured_sources
+
+    from .jobs import crawl_in_child
+
     config = load(ctx)
     engine = make_engine(config.database_url)
     ensure_schema(engine)
@@ -186,6 +191,8 @@ def sources(ctx: click.Context) -> None:
     """Each source's health: last success, last failure and its error, failures in a row, and
     its next scheduled run; then how the stored bills will be read (validators the source sent,
     bills the polling policy would not read now)."""
+    from crawler.run import configured_sources
+
     config = load(ctx)
     engine = make_engine(config.database_url)
     ensure_schema(engine)

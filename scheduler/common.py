@@ -9,7 +9,6 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from crawler.run import CrawlDidNotRun
 from models.alerts import AlertError
 from models.config import Config, ConfigError, find_config_path, load_config
 from models.db import DatabaseUnavailable
@@ -32,17 +31,21 @@ def one_line_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (
-            ConfigError,
-            DatabaseUnavailable,
-            CrawlDidNotRun,
-            BadNumber,
-            AlertError,
-            LockHeld,
-        ) as exc:
+        except (ConfigError, DatabaseUnavailable, BadNumber, AlertError, LockHeld) as exc:
+            fail(str(exc))
+        except Exception as exc:
+            if not isinstance(exc, _crawl_errors()):
+                raise
             fail(str(exc))
 
     return wrapper  # type: ignore[return-value]
+
+
+def _crawl_errors() -> tuple[type[Exception], ...]:
+    """crawler.run.CrawlDidNotRun, if a command imported the crawler (only those can raise it):
+    commands that do not crawl start without loading Scrapy."""
+    run = sys.modules.get("crawler.run")
+    return (run.CrawlDidNotRun,) if run is not None else ()
 
 
 def load(ctx: click.Context) -> Config:
