@@ -370,3 +370,29 @@ def test_committee_filter_judges_each_listed_document_once(
     result = project.run("crawl", "--no-check", check=True)
     assert "0 bills checked, 0 changed, 0 failed, 2 not due (polling policy)" in result.out
     assert [p for p, _ in since(site, start)] == [API, f"{API}/S1006/DocumentHistoryActions"]
+
+
+def test_a_stored_bill_listed_under_a_new_title_is_read_whole(
+    tmp_path: Path, database_url: str, site: ReplayServer
+) -> None:
+    site.validators = "both"
+    project = court_project(tmp_path, database_url, site, "track_all = [999]\n")
+    project.run("crawl", "--no-check", check=True)
+    snapshots, start = snapshot_count(project.database_url), len(site.requests)
+    new_title = "An Act relative to constructed Senate business (title changed)"
+    for path in (
+        "api/GeneralCourts/999/Documents.json",
+        "api/GeneralCourts/999/Documents/S1003.json",
+    ):
+        file = site.root / path
+        file.write_text(file.read_text().replace("constructed Senate business", new_title[19:]))
+    result = project.run("crawl", "--no-check", check=True)
+    assert (
+        f"{LISTED} bills checked, 1 changed, 0 failed, {LISTED - 1} unchanged by 304" in result.out
+    )
+    history = [h for p, h in since(site, start) if p == f"{API}/S1003/DocumentHistoryActions"]
+    assert len(history) == 1 and "If-None-Match" not in history[0]  # read whole, not revalidated
+    assert f"{API}/S1003" in [p for p, _ in since(site, start)]
+    assert snapshot_count(project.database_url) == snapshots + 1
+    status = json.loads(project.run("status", "--format", "json", check=True).out)
+    assert {b["number"]: b["title"] for b in status["bills"]}["S.1003"] == new_title

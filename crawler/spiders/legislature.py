@@ -135,9 +135,9 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
     def history_request(self, ref: BillRef, known: KnownBill, refresh: bool) -> scrapy.Request:
         """A stored bill's history, conditional when the source sent validators with it."""
         headers = dict(JSON_HEADERS)
-        if known.etag:
+        if known.etag and not refresh:  # a refresh reads it whole, whatever the validators say
             headers["If-None-Match"] = known.etag
-        if known.last_modified:
+        if known.last_modified and not refresh:
             headers["If-Modified-Since"] = known.last_modified
         return scrapy.Request(
             self.api_url(ref, "/DocumentHistoryActions"),
@@ -154,7 +154,8 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
     ) -> Iterator[Any]:
         """304 or the same history: unchanged. Else the document is fetched, then saved."""
         if response.status == 304:
-            if not (known.etag or known.last_modified):
+            headers = response.request.headers if response.request is not None else {}
+            if b"If-None-Match" not in headers and b"If-Modified-Since" not in headers:
                 yield from self.fallback(ref, f"API: HTTP 304 unasked for at {response.url}")
                 return
             self.outcomes[ref] = "read"
