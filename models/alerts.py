@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from .schema import Alert, AlertEvent, utcnow
@@ -38,37 +38,93 @@ def record_findings(
 def record_all(
     session: Session, findings: Mapping[str, Sequence[Finding]], now: datetime | None = None
 ) -> dict[str, RecordOutcome]:
-    """record_findings for many notes at once, their stored alerts read in a few queries (not
-    one per note); one outcome per note, in the order given."""
+    """record_findings for many notes at once; one outcome per note, in the order given.
+
+    The stored alerts are read as rows in a few queries, not one per note. An alert found again
+    unchanged (the common case at every check) only has its last_seen_at set, in bulk; only the
+    alerts that change (refreshed text, reopened, resolved) are loaded as objects.
+    """
     now = now or utcnow()
-    stored = alerts_of(session, list(findings))
-    outcomes = {
-        note: _record(session, note, found, stored.get(note, {}), now)
-        for note, found in findings.items()
-    }
+    stored = _stored_alerts(session, list(findings))
+    touched: list[int] = []
+    loading: set[int] = set()
+    for note, found in findings.items():
+        rows = stored.get(note, {})
+        current = set()
+        for finding in found:
+            current.add(_key(finding))
+            row = rows.get(_key(finding))
+            if row is not None and row.state != "resolved" and row.text == _text(finding):
+                touched.append(row.id)
+            elif row is not None:
+                loading.add(row.id)
+        loading.update(r.id for k, r in rows.items() if k not in current and r.state != "resolved")
+    loaded = _load_alerts(session, loading)
+    outcomes = {}
+    for note, found in findings.items():
+        existing = {key: loaded[row.id] for key, row in stored.get(note, {}).items()
+                    if row.id in loaded}  # fmt: skip
+        outcomes[note] = _record(session, note, found, existing, set(stored.get(note, {})), now)
+    for start in range(0, len(touched), _CHUNK):
+        session.execute(
+            update(Alert)
+            .where(Alert.id.in_(touched[start : start + _CHUNK]))
+            .values(last_seen_at=now)
+            .execution_options(synchronize_session=False)  # none of them is loaded
+        )
     session.flush()
     return outcomes
 
 
 _AlertKey = tuple[str, str, str]  # subject, rule, evidence key
+_CHUNK = 500  # notes or alerts per query: far below any backend's limit on bound parameters
 
 
-def alerts_of(session: Session, notes: Sequence[str]) -> dict[str, dict[_AlertKey, Alert]]:
-    """The stored alerts of `notes` (with their events) by note and key, read in chunks."""
-    found: dict[str, dict[_AlertKey, Alert]] = {}
+@dataclass(frozen=True)
+class _StoredAlert:
+    id: int
+    state: str
+    text: tuple[str | None, ...]  # what _refresh writes, but last_seen_at
+
+
+def _key(finding: Finding) -> _AlertKey:
+    return finding.subject, finding.rule, finding.evidence_key
+
+
+def _text(finding: Finding) -> tuple[str | None, ...]:
+    day = finding.evidence_date.isoformat() if finding.evidence_date else None
+    return finding.message, finding.note_says, finding.record_says, day, finding.source_url
+
+
+def _stored_alerts(
+    session: Session, notes: Sequence[str]
+) -> dict[str, dict[_AlertKey, _StoredAlert]]:
+    """The stored alerts of `notes`, as rows, by note and key, read in chunks of notes."""
+    found: dict[str, dict[_AlertKey, _StoredAlert]] = {}
+    columns = (Alert.id, Alert.note, Alert.subject, Alert.rule, Alert.evidence_key, Alert.state,
+               Alert.message, Alert.note_says, Alert.record_says, Alert.evidence_date,
+               Alert.source_url)  # fmt: skip
     for start in range(0, len(notes), _CHUNK):
-        query = (
-            select(Alert)
-            .where(Alert.note.in_(notes[start : start + _CHUNK]))
-            .options(selectinload(Alert.events))
-        )
-        for alert in session.scalars(query):
-            key = (alert.subject, alert.rule, alert.evidence_key)
-            found.setdefault(alert.note, {})[key] = alert
+        query = select(*columns).where(Alert.note.in_(notes[start : start + _CHUNK]))
+        for id_, note, subject, rule, evidence, state, *text in session.execute(query):
+            found.setdefault(note, {})[(subject, rule, evidence)] = _StoredAlert(
+                id_, state, tuple(text)
+            )
     return found
 
 
-_CHUNK = 500  # notes per query: far below any backend's limit on bound parameters
+def _load_alerts(session: Session, ids: Iterable[int]) -> dict[int, Alert]:
+    """Alerts by id, with their events, in chunks."""
+    wanted = sorted(ids)
+    loaded: dict[int, Alert] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        query = (
+            select(Alert)
+            .where(Alert.id.in_(wanted[start : start + _CHUNK]))
+            .options(selectinload(Alert.events))
+        )
+        loaded.update((alert.id, alert) for alert in session.scalars(query))
+    return loaded
 
 
 def _record(
@@ -76,18 +132,22 @@ def _record(
     note: str,
     findings: Sequence[Finding],
     existing: dict[_AlertKey, Alert],
+    stored: set[_AlertKey],
     now: datetime,
 ) -> RecordOutcome:
+    """One note's outcome. `existing`: the stored alerts that change, loaded; `stored`: the keys
+    of all its stored alerts (the others are refreshed in bulk by record_all)."""
     outcome = RecordOutcome([], [], [])
     current = set()
     for finding in findings:
-        key = (finding.subject, finding.rule, finding.evidence_key)
+        key = _key(finding)
         current.add(key)
         alert = existing.get(key)
         if alert is None:
-            alert = _new_alert(note, finding, now)
-            session.add(alert)
-            outcome.new.append(alert)
+            if key not in stored:
+                alert = _new_alert(note, finding, now)
+                session.add(alert)
+                outcome.new.append(alert)
             continue
         _refresh(alert, finding, now)
         if alert.state == "resolved" and alert.events and alert.events[-1].by == SYSTEM:

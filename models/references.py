@@ -7,6 +7,7 @@ from bisect import bisect_right
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 from models.calendar import court_for_years, court_in_force
 from models.numbers import BadNumber, BillRef, canonical_number
@@ -140,17 +141,29 @@ def _orders(body: str) -> list[Reference]:
 
 
 def _measures(body: str, measures: Mapping[str, Sequence[str]]) -> list[Reference]:
+    key = tuple((name, tuple(aliases)) for name, aliases in measures.items())
+    return [
+        _reference("measure", body, *match.span(), measure=name)
+        for pattern, name in _measure_patterns(key)
+        for match in pattern.finditer(body)
+    ]
+
+
+@lru_cache(maxsize=16)
+def _measure_patterns(
+    measures: tuple[tuple[str, tuple[str, ...]], ...],
+) -> list[tuple[re.Pattern[str], str]]:
+    """A pattern per alias (and name), with its measure's name: compiled once per config."""
     names: dict[str, str] = {}  # alias (case-folded) -> measure name; the first measure keeps it
-    for name, aliases in measures.items():
+    for name, aliases in measures:
         for alias in (name, *aliases):
             if alias.strip():
                 names.setdefault(" ".join(alias.split()).casefold(), name)
-    refs: list[Reference] = []
+    patterns = []
     for alias, name in names.items():
         words = r"\s+".join(re.escape(word) for word in alias.split())
-        for match in re.finditer(rf"(?<!\w){words}(?!\w)", body, re.IGNORECASE):
-            refs.append(_reference("measure", body, *match.span(), measure=name))
-    return refs
+        patterns.append((re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE), name))
+    return patterns
 
 
 # ---------------------------------------------------------------------------------------------

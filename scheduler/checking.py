@@ -57,13 +57,20 @@ class CheckReport:
         return [r for r in self.results if r.findings]
 
 
-def note_name(path: Path, config: Config) -> str:
-    """How alerts name a note: relative to the config's folder when inside it."""
+def note_name(path: Path, config: Config, folders: dict[Path, Path] | None = None) -> str:
+    """How alerts name a note: relative to the config's folder when inside it. `folders` keeps
+    folders resolved during one check (a file that is no link resolves inside its folder)."""
     base = config.path.parent if config.path else Path.cwd()
+    if folders is None or path.is_symlink():
+        resolved = path.resolve()
+    else:
+        if path.parent not in folders:
+            folders[path.parent] = path.parent.resolve()
+        resolved = folders[path.parent] / path.name
     try:
-        return str(path.resolve().relative_to(base))
+        return str(resolved.relative_to(base))
     except ValueError:
-        return str(path.resolve())
+        return str(resolved)
 
 
 def evaluate(
@@ -75,6 +82,7 @@ def evaluate(
     records = load_records(session, config, now)
     citer = Citer(config, known_bills(records))
     orders, news = load_orders(session), load_news(session)
+    folders: dict[Path, Path] = {}
     results = []
     for path in files:
         try:
@@ -82,7 +90,7 @@ def evaluate(
         except NoteError as exc:
             errors.append(str(exc))
             continue
-        name = note_name(path, config)
+        name = note_name(path, config, folders)
         citations = citer.cite(note)
         found = check_note(note_facts(note, name, citations), records, now, orders, news)
         findings = [f for f in found if f.rule in config.rules]
