@@ -1,5 +1,4 @@
-"""Stored bills read in bulk for a report or a check: each bill, its history rows and its relations
-(both ways) read once, one query per table, instead of a few queries per bill."""
+"""Stored bills read in bulk: each bill, its history rows and its relations read once per report."""
 
 from __future__ import annotations
 
