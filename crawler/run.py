@@ -11,7 +11,9 @@ from scrapy.settings import Settings
 from crawler.spiders.executive_orders import ExecutiveOrdersSpider
 from crawler.spiders.legislature import LegislatureSpider
 from crawler.spiders.news import NewsSpider
-from models.config import Config
+from models.config import Config, configured_sources
+
+__all__ = ["CrawlDidNotRun", "configured_sources", "run_crawl", "run_crawls"]
 
 SPIDERS: dict[str, type[Any]] = {
     "legislature": LegislatureSpider,
@@ -52,16 +54,6 @@ def crawl_settings(config: Config, log_level: str = "WARNING") -> Settings:
         priority="cmdline",
     )
     return settings
-
-
-def configured_sources(config: Config) -> list[str]:
-    """The sources the config gives something to read, in crawl order."""
-    sources = ["legislature"] if config.measures or config.legislature.track_all else []
-    if config.executive_orders.listing_urls:
-        sources.append("executive_orders")
-    if config.feeds:
-        sources.append("news")
-    return sources
 
 
 def run_crawl(config: Config, source: str = "legislature", log_level: str = "WARNING") -> int:

@@ -186,6 +186,16 @@ _SECTIONS: dict[str, set[str]] = {
 SOURCES = ("legislature", "executive_orders", "news")
 
 
+def configured_sources(config: Config) -> list[str]:
+    """The sources the config gives something to read, in crawl order."""
+    sources = ["legislature"] if config.measures or config.legislature.track_all else []
+    if config.executive_orders.listing_urls:
+        sources.append("executive_orders")
+    if config.feeds:
+        sources.append("news")
+    return sources
+
+
 def find_config_path(explicit: str | os.PathLike[str] | None) -> Path:
     """`--config`, else $LEGISTRACK_CONFIG, else ./config.toml."""
     if explicit:

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from models import alerts as alert_store
-from models.config import Config
+from models.config import Config, configured_sources
 from models.db import session_scope
 from models.health import SOURCES_NOTE, failing_findings, source_health
 from models.notecheck import (
@@ -100,7 +100,6 @@ def evaluate(
 
 def run_check(engine: Engine, config: Config, now: datetime, send: bool = True) -> CheckReport:
     """The full check: evaluate every configured note, store alerts, send the undelivered ones."""
-    from crawler.run import configured_sources  # here: `notes check` need not load Scrapy
 
     report = CheckReport()
     with session_scope(engine) as session:

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
-from models.config import Config
+from models.config import Config, configured_sources
 from models.db import ensure_schema, make_engine, session_scope, upgrade
 from models.health import fail_unfinished, source_health
 from models.history import NothingToCompare, bills_numbered, diff_snapshots, snapshot_changes
@@ -80,7 +80,7 @@ def crawl(ctx: click.Context, source: str, no_check: bool, busy_exit: int) -> No
     What was read is saved even when other items failed. Each failure is recorded with its
     reason and shown here. Then the notes are checked (`legistrack check`) unless --no-check.
     """
-    from crawler.run import configured_sources, run_crawls  # Scrapy: only commands that crawl
+    from crawler.run import run_crawls  # Scrapy: only commands that crawl
 
     config = load(ctx)
     engine = make_engine(config.database_url)
@@ -157,7 +157,6 @@ def poll(ctx: click.Context, everything: bool) -> None:
 
     Exit 0 when every source crawled was read without failure, 2 when some failed.
     """
-    from crawler.run import configured_sources
 
     from .jobs import crawl_in_child
 
@@ -191,7 +190,6 @@ def sources(ctx: click.Context) -> None:
     """Each source's health: last success, last failure and its error, failures in a row, and
     its next scheduled run; then how the stored bills will be read (validators the source sent,
     bills the polling policy would not read now)."""
-    from crawler.run import configured_sources
 
     config = load(ctx)
     engine = make_engine(config.database_url)

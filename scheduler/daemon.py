@@ -17,8 +17,7 @@ import click
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from crawler.run import configured_sources
-from models.config import Config
+from models.config import Config, configured_sources
 from models.db import ensure_schema, make_engine
 
 from .checking import run_check
