@@ -166,11 +166,9 @@ def resolve_notes_gone(
 ) -> list[Alert]:
     """Resolve the open alerts of notes that no longer exist under the configured paths."""
     keep = set(present)
-    gone = [
-        a
-        for a in session.scalars(select(Alert).where(Alert.state != "resolved"))
-        if a.note not in keep
-    ]
+    # Rows first (10,000 notes' open alerts), objects only for the few whose note is gone.
+    rows = session.execute(select(Alert.id, Alert.note).where(Alert.state != "resolved"))
+    gone = list(_load_alerts(session, [id_ for id_, note in rows if note not in keep]).values())
     for alert in gone:
         _change(alert, "resolved", SYSTEM, "the note is no longer among the configured notes", now)
     return gone
