@@ -55,3 +55,10 @@ def strict_text(response: Any) -> str:
         return bytes(response.body).decode(encoding)
     except (UnicodeDecodeError, LookupError):
         raise ParseError(f"{response.url}: body is not valid {encoding} text") from None
+
+
+def parse_failure(exc: Exception, response: Any) -> str:
+    """What a parse of a response failed on: the ParseError's text, or a body that is not text."""
+    if isinstance(exc, AttributeError):  # a non-text body (binary) has no .text
+        return f"HTTP {response.status} at {response.url}: body is not text"
+    return str(exc)

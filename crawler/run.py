@@ -11,9 +11,7 @@ from scrapy.settings import Settings
 from crawler.spiders.executive_orders import ExecutiveOrdersSpider
 from crawler.spiders.legislature import LegislatureSpider
 from crawler.spiders.news import NewsSpider
-from models.config import Config, configured_sources
-
-__all__ = ["CrawlDidNotRun", "configured_sources", "run_crawl", "run_crawls"]
+from models.config import Config
 
 SPIDERS: dict[str, type[Any]] = {
     "legislature": LegislatureSpider,

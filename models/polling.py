@@ -16,7 +16,7 @@ from . import lineage
 from .calendar import EASTERN, court, court_ended
 from .numbers import BillRef
 from .schema import Bill, BillRelation, ListedDocument
-from .stages import ActionLike
+from .stages import ActionLike, ordinal
 
 POLL = "poll"  # read it: its history first, the document only if the history changed
 SKIP_DORMANT = "dormant"  # no action for a long time and read recently: not this crawl
@@ -65,7 +65,7 @@ def decide(known: KnownBill, policy: PollPolicy, now: datetime) -> Decision:
         return Decision(POLL)
     ends = court(known.court).ends
     if court_ended(known.court, now) and checked.astimezone(EASTERN).date() >= ends:
-        return Decision(SKIP_FINAL, f"the {known.court}th General Court ended on {ends}")
+        return Decision(SKIP_FINAL, f"the {ordinal(known.court)} General Court ended on {ends}")
     if policy.dormant_every_hours <= 0 or known.last_action_at is None:
         return Decision(POLL)
     quiet_since = now - timedelta(days=policy.dormant_after_days)
@@ -84,8 +84,8 @@ def history_digest(actions: Sequence[ActionLike]) -> str:
     return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
 
 
-def load_known(session: Session, courts: Iterable[int] | None = None) -> dict[BillRef, KnownBill]:
-    """Every stored bill (of `courts`, or all), keyed by its bill number and by its docket."""
+def load_known(session: Session) -> dict[BillRef, KnownBill]:
+    """Every stored bill, keyed by its bill number and by its docket."""
     query = select(
         Bill.id,
         Bill.court,
@@ -104,12 +104,6 @@ def load_known(session: Session, courts: Iterable[int] | None = None) -> dict[Bi
         BillRelation.object_court,
         BillRelation.object_number,
     ).where(BillRelation.type.in_(sorted(lineage.FOLLOWED)))
-    if courts is not None:
-        wanted = sorted(set(courts))
-        query = query.where(Bill.court.in_(wanted))
-        relations = relations.join(Bill, Bill.id == BillRelation.bill_id).where(
-            Bill.court.in_(wanted)
-        )
     followed: dict[int, list[tuple[str, int, str]]] = {}
     for bill_id, kind, object_court, object_number in session.execute(relations):
         followed.setdefault(bill_id, []).append((kind, object_court, object_number))

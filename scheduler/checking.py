@@ -100,7 +100,6 @@ def evaluate(
 
 def run_check(engine: Engine, config: Config, now: datetime, send: bool = True) -> CheckReport:
     """The full check: evaluate every configured note, store alerts, send the undelivered ones."""
-
     report = CheckReport()
     with session_scope(engine) as session:
         report.results, report.errors = evaluate(session, config, config.notes.paths, now)

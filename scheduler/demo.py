@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler.replay import ReplayServer
-from crawler.run import configured_sources, run_crawls
+from crawler.run import run_crawls
 from models.alerts import list_alerts
-from models.config import load_config
+from models.config import configured_sources, load_config
 from models.db import make_engine, session_scope, upgrade
 from models.schema import Alert, CrawlRun
 

@@ -10,7 +10,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.failures import describe_failure, strict_text
+from crawler.failures import describe_failure, parse_failure, strict_text
 from crawler.items import BillFailure, CourtListRead, ItemFailure, ListedJudged, Problem
 from crawler.parsers.api import DocumentSummary, parse_document_list, parse_history
 from crawler.parsers.errors import ParseError
@@ -55,7 +55,7 @@ class CourtListMixin:
         try:
             summaries, problems = parse_document_list(strict_text(response), response.url, court)
         except (ParseError, AttributeError) as exc:
-            reason = str(exc) if isinstance(exc, ParseError) else "body is not text"
+            reason = parse_failure(exc, response)
             yield ItemFailure(f"list {court}", f"API: {reason}", response.url)
             return
         for problem in problems:
@@ -112,7 +112,7 @@ class CourtListMixin:
         try:
             actions = parse_history(strict_text(response), response.url)
         except (ParseError, AttributeError) as exc:
-            reason = str(exc) if isinstance(exc, ParseError) else "body is not text"
+            reason = parse_failure(exc, response)
             yield self._judging_failed(ref, f"API: {reason}", response.url)
             return
         in_scope, reason = judge_committees(actions, self.conf.legislature.track_all_committees)

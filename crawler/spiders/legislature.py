@@ -15,7 +15,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.failures import describe_failure, strict_text
+from crawler.failures import describe_failure, parse_failure, strict_text
 from crawler.items import (
     BillChecked,
     BillFailure,
@@ -165,7 +165,7 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
         try:
             actions = parse_history(strict_text(response), response.url)
         except (ParseError, AttributeError) as exc:
-            yield from self.fallback(ref, f"API: {_reason(exc, response)}")
+            yield from self.fallback(ref, f"API: {parse_failure(exc, response)}")
             return
         etag, modified = response_validators(response)
         if not refresh and known.history_hash == history_digest(actions) and actions:
@@ -184,7 +184,7 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
                 ref, document.court, (document.bill_number, document.docket_number)
             )
         except (ParseError, AttributeError) as exc:
-            yield from self.fallback(ref, f"API: {_reason(exc, response)}")
+            yield from self.fallback(ref, f"API: {parse_failure(exc, response)}")
             return
         if history is not None:
             yield from self._api_item(ref, document, *history)
@@ -204,7 +204,7 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
         try:
             actions = parse_history(strict_text(response), response.url)
         except (ParseError, AttributeError) as exc:
-            yield from self.fallback(ref, f"API: {_reason(exc, response)}")
+            yield from self.fallback(ref, f"API: {parse_failure(exc, response)}")
             return
         yield from self._api_item(
             ref, document, actions, response.url, *response_validators(response)
@@ -269,7 +269,7 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
             page = parse_bill_page(strict_text(response), response.url)
             self._check_identity(ref, ref.court, (page.number,))
         except (ParseError, AttributeError) as exc:
-            reason = f"{api_reason}; HTML page: {_reason(exc, response)}"
+            reason = f"{api_reason}; HTML page: {parse_failure(exc, response)}"
             yield self._failed(ref, reason, response.url)
             return
         yield self.fragment_request(ref, api_reason, page, response.url, 1, [])
@@ -313,7 +313,7 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
             fragment = parse_history_fragment(strict_text(response), response.url)
         except (ParseError, AttributeError) as exc:
             yield self._failed(
-                ref, f"{api_reason}; HTML history: {_reason(exc, response)}", response.url
+                ref, f"{api_reason}; HTML history: {parse_failure(exc, response)}", response.url
             )
             return
         offset = len(actions)
@@ -400,9 +400,3 @@ ReadHistory = tuple[list[HistoryAction], str, str | None, str | None]
 
 def _links(court: int, actions: list[HistoryAction]) -> list[Link]:
     return [(r.type, r.court, r.number) for r in lineage.relations_from_actions(court, actions)]
-
-
-def _reason(exc: Exception, response: Response) -> str:
-    if isinstance(exc, AttributeError):  # a non-text body (binary) has no .text
-        return f"HTTP {response.status} at {response.url}: body is not text"
-    return str(exc)
