@@ -155,7 +155,9 @@ def position_at(record: SubjectRecord, when: datetime) -> Position:
 
 
 def first_change_after(record: SubjectRecord, since: datetime, now: datetime) -> Position | None:
-    """The first position after `since` that differs from the one at `since` (None: unchanged)."""
+    """The first action after `since` that moved the subject: the first position whose stage
+    differs from the one at `since` and that a dated row (or the court's end) set. A hand-over to
+    a new bill that has no stage-setting row yet (a new draft just filed) moved nothing."""
     before = position_at(record, since).stage
     instants = sorted(
         {when for b in record.bills for when in b.timeline.dates(since, now)}
@@ -163,9 +165,14 @@ def first_change_after(record: SubjectRecord, since: datetime, now: datetime) ->
     )
     for instant in instants:
         position = position_at(record, instant)
-        if position.stage != before:
+        if position.stage != before and _dated_change(position):
             return position
     return None
+
+
+def _dated_change(position: Position) -> bool:
+    result = position.result
+    return result is not None and result.date is not None
 
 
 def check_note(
@@ -311,9 +318,9 @@ def check_subject(
                 subject.key,
                 "stale",
                 f"{subject.key}: changed after the note's date ({_dated(note)}): "
-                f"{_event(change)}; now {current.stage} since {_day(current)}",
+                f"{_event(change)}; now {_now(current)}",
                 said,
-                f"{current.stage} since {_day(current)}; first change {_event(change)}",
+                f"{_now(current)}; first change {_event(change)}",
                 _day(change),
                 url,
                 f"{current.stage}@{_day(current)}",
@@ -402,6 +409,16 @@ def _event(position: Position) -> str:
         return f"{_day(position)} {result.branch}: {result.action} ({bill}, now {position.stage})"
     reason = result.reason if result else position.stage
     return f"{_day(position)}: {reason} ({bill})"
+
+
+def _now(position: Position) -> str:
+    """`signed since 2026-08-05 (Executive: Signed by the Governor, ..., H.5620)`."""
+    text = f"{position.stage} since {_day(position) or 'a date the record does not give'}"
+    result = position.result
+    if result is not None and result.action:
+        bill = f", {position.bill.ref.number}" if position.bill else ""
+        text += f" ({result.branch}: {result.action}{bill})"
+    return text
 
 
 def _url(position: Position) -> str | None:
