@@ -17,7 +17,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from crawler.items import HistoryAction
 from crawler.replay import ReplayServer
+from models.legislature.lineage import ChainNode, Edge, chain_text, relations_from_actions
+from models.legislature.numbers import BillRef
+from models.rules.staleness import BillRecord, SubjectRecord, first_change_after
 
 from .conftest import Project, write_config
 
@@ -315,3 +321,91 @@ def test_a_configured_dormant_bills_change_is_seen_on_the_next_crawl(
     assert "1 changed" in result.out
     after = status(project)["measures"][0]["bills"][0]
     assert after["stage"] == "sent_to_study"
+
+
+# --- pure parts: each wording, the chain, the first change ------------------------------------
+
+T = datetime(2025, 1, 1, 15, tzinfo=UTC)
+WORDINGS = [
+    # (the bill whose row it is, the row, the relations it states)
+    ("H.1101", "Reported by H1104", [("reported_by", "H.1104")]),
+    ("H.1104", "Reported on H1101", [("reported_on", "H.1101")]),
+    ("H.1105", "Accompanied S1106", [("accompanies", "S.1106")]),
+    ("S.1106", "Accompanied by H1105, H1107 and S1120",
+     [("accompanied_by", "H.1105"), ("accompanied_by", "H.1107"), ("accompanied_by", "S.1120")]),
+    ("S.1121", "New draft substituted, see S1122", [("replaced_by", "S.1122")]),
+    ("H.1123", "Amended by substitution of a bill, H1124", [("replaced_by", "H.1124")]),
+    ("H.1125", "Amended by substitution of a bill with the same title, see H1126",
+     [("replaced_by", "H.1126")]),
+    ("S.1127", "Substituted by a bill, see H1128", [("replaced_by", "H.1128")]),
+    ("H.1128", "Substituted for S1127", [("replaces", "S.1127")]),
+    ("S.1129", "New draft of S1130, S1131 and S1132",
+     [("replaces", "S.1130"), ("replaces", "S.1131"), ("replaces", "S.1132")]),
+    ("S.1102", "Recommended new text for H1101", [("amendment_text_for", "H.1101")]),
+    ("S.1133", "Recommended new text, on the residue, of H1134", [("amendment_text_for", "H.1134")]),
+    ("S.1102", "Reported from the committee on Senate Ways and Means as an amendment to H1101",
+     [("amendment_text_for", "H.1101")]),
+    ("H.1135", "Text of an amendment, see S1136", [("amendment_text_for", "S.1136")]),
+    ("S.1136", "For text of amendment, see H1137", [("amendment_text", "H.1137")]),
+    ("S.1136", "Committee reported that the matter be placed in the Orders of the Day for the next "
+     "sitting with the amendment (H1135) pending", [("amendment_text", "H.1135")]),
+    ("H.1101", "Committee recommended ought to pass with an amendment, inserting in place there of "
+     "the text of S1102", [("amendment_text", "S.1102")]),
+    # A reprint in the other chamber's series is that chamber's amendment text; in its own, a reprint.
+    ("H.1101", "Reprinted as amended, see S1103", [("amendment_text", "S.1103")]),
+    ("S.1138", "Reprinted, as amended, see S1139", [("reprinted_as", "S.1139")]),
+    ("S.1103", "Text of S1102, printed as amended", [("reprint_of", "S.1102")]),
+    ("H.1137", "H1135, published as amended", [("reprint_of", "H.1135")]),
+    ("H.1101", "Reported from the committee on conference", []),
+    ("H.1101", "Read second and ordered to a third reading", []),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("number", "text", "expected"), WORDINGS)
+def test_each_wording_states_its_relations(
+    number: str, text: str, expected: list[tuple[str, str]]
+) -> None:
+    found = relations_from_actions(999, [HistoryAction(T, "House", text)], number)
+    assert [(r.type, r.number) for r in found] == expected
+    assert all(r.evidence == text and r.since == T and r.court == 999 for r in found)
+
+
+def test_chain_text_shows_amendment_texts_as_the_other_chambers_text_and_folded_bills() -> None:
+    nodes = [
+        ChainNode(999, "H.1101", "in_conference"),
+        ChainNode(999, "S.1102", "in_conference", version_of="999:H.1101"),
+        ChainNode(999, "S.1103", "in_conference", version_of="999:H.1101"),
+        ChainNode(999, "H.1104", "signed"),
+    ]
+    edges = [
+        Edge("999:H.1101", "reported_by", "999:H.1104"),
+        Edge("999:H.1104", "reported_on", "999:H.1101"),
+        Edge("999:S.1103", "reprint_of", "999:S.1102"),
+    ]
+    assert chain_text(nodes, edges, "999:H.1104") == (
+        "H.1101 (House) / S.1102, S.1103 (Senate text) -> H.1104 -> signed into law"
+    )
+    folded = [ChainNode(999, "H.1105", "in_committee", folded_into="999:S.1106"),
+              ChainNode(999, "S.1106", "reported_favorably")]  # fmt: skip
+    edges = [Edge("999:H.1105", "accompanies", "999:S.1106")]
+    assert chain_text(folded, edges, "999:S.1106") == "H.1105 (folded) -> S.1106"
+
+
+def _record(number: str, rows: list[Row]) -> BillRecord:
+    actions = [
+        HistoryAction(datetime.fromisoformat(d).replace(tzinfo=UTC), b, a, i)
+        for i, (d, b, a) in enumerate(rows)
+    ]
+    return BillRecord(BillRef(999, number), actions, None)
+
+
+def test_a_hand_over_to_a_new_bill_without_a_dated_stage_is_not_the_first_change() -> None:
+    old = _record("H.1111", NEW_DRAFT["H1111"])
+    new = _record("H.1112", [("2025-03-01T12:00:00", "House", "See H1111"),
+                             NEW_DRAFT["H1112"][1]])  # fmt: skip
+    record = SubjectRecord("Made-up drafts act", "measure", (old, new))
+    since = datetime(2025, 2, 10, tzinfo=UTC)
+    change = first_change_after(record, since, datetime(2025, 12, 1, tzinfo=UTC))
+    assert change is not None and change.bill is not None and change.result is not None
+    assert (change.bill.ref.number, change.stage) == ("H.1112", "passed_house")
+    assert change.result.date == datetime(2025, 3, 25, 16, tzinfo=UTC)
