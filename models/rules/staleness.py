@@ -318,9 +318,9 @@ def check_subject(
                 subject.key,
                 "stale",
                 f"{subject.key}: changed after the note's date ({_dated(note)}): "
-                f"{_event(change)}; now {_now(current)}",
+                f"{_event(change)}; now {current.stage} since {_day(current)}",
                 said,
-                f"{_now(current)}; first change {_event(change)}",
+                f"{current.stage} since {_day(current)}; first change {_event(change)}",
                 _day(change),
                 url,
                 f"{current.stage}@{_day(current)}",
@@ -409,16 +409,6 @@ def _event(position: Position) -> str:
         return f"{_day(position)} {result.branch}: {result.action} ({bill}, now {position.stage})"
     reason = result.reason if result else position.stage
     return f"{_day(position)}: {reason} ({bill})"
-
-
-def _now(position: Position) -> str:
-    """`signed since 2026-08-05 (Executive: Signed by the Governor, ..., H.5620)`."""
-    text = f"{position.stage} since {_day(position) or 'a date the record does not give'}"
-    result = position.result
-    if result is not None and result.action:
-        bill = f", {position.bill.ref.number}" if position.bill else ""
-        text += f" ({result.branch}: {result.action}{bill})"
-    return text
 
 
 def _url(position: Position) -> str | None:
