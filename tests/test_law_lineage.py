@@ -407,3 +407,24 @@ def test_a_hand_over_to_a_new_bill_without_a_dated_stage_is_not_the_first_change
     assert change is not None and change.bill is not None and change.result is not None
     assert (change.bill.ref.number, change.stage) == ("H.1112", "passed_house")
     assert change.result.date == datetime(2025, 3, 25, 16, tzinfo=UTC)
+
+
+def test_the_proposals_line_is_followed_to_the_law_whatever_the_depth(
+    tmp_path: Path, database_url: str, site: ReplayServer
+) -> None:
+    """A committee new draft, then a conference report: two steps of the proposal's own line,
+    followed with lineage_depth = 1 (which bounds only the side relations)."""
+    first = [
+        ("2025-01-10T10:00:00", "House", "Referred to the committee on Public Health"),
+        ("2025-02-20T12:00:00", "House", "Accompanied a new draft, see H1101"),
+    ]
+    publish(site, {"H1140": first, **CONFERENCE})
+    project = make_project(tmp_path, database_url, site, {"Line": [(999, "H.1140")]})
+    text = project.config.read_text().replace(
+        "[legislature]\n", "[legislature]\nlineage_depth = 1\n"
+    )
+    project.config.write_text(text)
+    project.run("crawl", "--no-check", check=True)
+    measure = status(project)["measures"][0]
+    assert (measure["stage"], measure["live_bill"]["number"]) == ("signed", "H.1104")
+    assert bills_of(measure)["H.1104"]["found_via"] == "999:H.1101 reported_by"

@@ -88,7 +88,8 @@ def test_unchanged_lineage_recrawl_fetches_nothing_more_and_writes_nothing(
     }
 
 
-@pytest.mark.parametrize(("depth", "fetched"), [(0, {"H1001"}), (1, {"H1001", "H1002"})])
+# The proposal's own line (H.1001's new draft H.1002) costs no step; the other chamber's text does.
+@pytest.mark.parametrize(("depth", "fetched"), [(0, {"H1001"}), (1, {"H1001", "H1002", "S1006"})])
 def test_lineage_depth_bounds_what_is_fetched(
     tmp_path: Path, database_url: str, site: ReplayServer, depth: int, fetched: set[str]
 ) -> None:

@@ -78,17 +78,18 @@ def test_a_named_bill_is_never_dormant() -> None:
     assert decide(ended, POLICY, NOW, dormancy=False).action == SKIP_FINAL
 
 
-def test_named_bills_follow_stored_relations_within_the_depth() -> None:
-    def bill(number: str, *targets: str) -> KnownBill:
-        followed = tuple(("replaced_by", 999, t) for t in targets)
+def test_named_bills_follow_the_line_to_its_end_and_side_steps_within_depth() -> None:
+    def bill(number: str, *links: tuple[str, str]) -> KnownBill:
+        followed = tuple((kind, 999, target) for kind, target in links)
         return KnownBill(1, 999, number, None, "t", "h", None, None, None, NOW, followed=followed)
 
-    stored = {BillRef(999, n): bill(n, *t) for n, t in (("H.1", ["H.2"]), ("H.2", ["H.3"]))}
-    assert named_bills([BillRef(999, "H.1")], stored, 1) == {
-        BillRef(999, "H.1"),
-        BillRef(999, "H.2"),
-    }
-    assert BillRef(999, "H.3") in named_bills([BillRef(999, "H.1")], stored, 2)
+    line = [("H.1", [("replaced_by", "H.2")]), ("H.2", [("reported_by", "H.3")]),
+            ("H.3", [("other_version", "S.4")]), ("S.4", [("amendment_text", "S.5")])]  # fmt: skip
+    stored = {BillRef(999, n): bill(n, *links) for n, links in line}
+    one = named_bills([BillRef(999, "H.1")], stored, 1)
+    assert one == {BillRef(999, n) for n in ("H.1", "H.2", "H.3", "S.4")}
+    assert BillRef(999, "S.5") in named_bills([BillRef(999, "H.1")], stored, 2)
+    assert named_bills([BillRef(999, "H.1")], stored, 0) == {BillRef(999, "H.1")}
 
 
 def test_a_bill_never_hashed_is_always_read() -> None:

@@ -381,17 +381,19 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
     def _follow(self, ref: BillRef, links: Iterable[Link]) -> Iterator[Any]:
         """Read the bills `ref`'s relations lead to (new drafts, conference reports, the host a
         bill was folded into, amendment texts and the bill they amend, the other chamber's
-        version), within the configured depth; a bill read unchanged or skipped follows its stored
-        ones. What a measure's bill leads to is read on every crawl, like that bill."""
+        version): the proposal's own line to its end, the other relations within the configured
+        depth (lineage.follow_depth); a bill read unchanged or skipped follows its stored ones.
+        What a measure's bill leads to is read on every crawl, like that bill."""
         depth = self.depths.get(ref, 0)
-        if depth >= self.conf.legislature.lineage_depth:
-            return
         for kind, court, number in links:
+            reached = lineage.follow_depth(kind, depth, self.conf.legislature.lineage_depth)
+            if reached is None:
+                continue
             target = BillRef(court, number)
-            if kind in lineage.FOLLOWED and ref in self.named:
+            if ref in self.named:
                 self.named.add(target)
-            if kind in lineage.FOLLOWED and target not in self.depths:
-                self.depths[target] = depth + 1
+            if target not in self.depths:
+                self.depths[target] = reached
                 self.via[target] = f"{ref.key} {kind}"
                 self.logger.info("%s: following %s to %s", ref.key, kind, target.key)
                 yield from self.bill_requests(target)

@@ -46,6 +46,21 @@ CONTINUED_WORDS = {
     "reprinted_as": "reprinted as amended as",
     "accompanies": "folded into",
 }
+
+
+def follow_depth(kind: str, depth: int, limit: int) -> int | None:
+    """How many side steps from a configured bill the bill a `kind` relation leads to is, from a
+    bill `depth` side steps away; None when a crawl does not follow it. The proposal's own line
+    (CONTINUED: new drafts, substitutes, conference reports, reprints, the bill it was folded
+    into) is followed to its end and costs no step; other relations (the other chamber's version,
+    amendment texts) cost one, up to `limit`. A limit of 0 follows nothing."""
+    if kind not in FOLLOWED or limit <= 0:
+        return None
+    if kind in CONTINUED:
+        return depth
+    return depth + 1 if depth < limit else None
+
+
 # Relations that make a document a version of another bill rather than a bill of its own.
 VERSION_OF = ("amendment_text_for",)
 

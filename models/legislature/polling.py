@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from models.legislature import lineage
 from models.legislature.calendar import EASTERN, court, court_ended
 from models.legislature.numbers import BillRef
 from models.legislature.stages import ActionLike, ordinal
@@ -79,20 +80,19 @@ def decide(known: KnownBill, policy: PollPolicy, now: datetime, dormancy: bool =
 def named_bills(
     configured: Iterable[BillRef], known: Mapping[BillRef, KnownBill], depth: int
 ) -> set[BillRef]:
-    """The bills the measures name, and the stored bills their followed relations reach within
-    `depth` steps (a crawl adds those it finds as it reads)."""
+    """The bills the measures name, and the stored bills their followed relations reach as a
+    crawl follows them (lineage.follow_depth, `depth` side steps); a crawl adds what it finds."""
     named = set(configured)
-    frontier = list(named)
-    for _ in range(depth):
-        reached = []
-        for ref in frontier:
-            bill = known.get(ref)
-            for _kind, court_number, number in bill.followed if bill else ():
-                target = BillRef(court_number, number)
-                if target not in named:
-                    named.add(target)
-                    reached.append(target)
-        frontier = reached
+    queue = [(ref, 0) for ref in named]
+    while queue:
+        ref, steps = queue.pop()
+        bill = known.get(ref)
+        for kind, court_number, number in bill.followed if bill else ():
+            reached = lineage.follow_depth(kind, steps, depth)
+            target = BillRef(court_number, number)
+            if reached is not None and target not in named:
+                named.add(target)
+                queue.append((target, reached))
     return named
 
 
