@@ -1,6 +1,6 @@
 """Evaluation over real history rows: categories, rows left `other`, final stages and lineage.
 
-    .venv/bin/python -m benchmarks.realdata [--file PATH] [--json PATH]
+    .venv/bin/python -m benchmarks.realdata [--file PATH] [--json PATH] [--compare OLD.json]
 
 Reads `../shared/realdata/ma-history-actions.tsv` (relative to the repository) when it is there,
 and says so and exits 0 when it is not: the rows are never committed to the project.
@@ -132,6 +132,7 @@ def evaluate(histories: dict[tuple[int, str], list[Row]]) -> dict[str, Any]:
         "final_stages_at_dump": dict(at_dump.most_common()),
         "final_stages_after_court_end": dict(after_end.most_common()),
         "relations_by_type": {"rows": dict(relation_rows), "bills": dict(relation_bills)},
+        "final_stage_by_bill": {f"{c}:{b}": stage for (c, b), stage in finals.items()},
         "expected_sample": sample,
         "expected_matched": sum(1 for s in sample if s["expected"] == s["got"]),
     }
@@ -181,17 +182,32 @@ def render(report: dict[str, Any], top: int = 40) -> str:
     return "\n".join(lines)
 
 
+def compare(old: dict[str, Any], new: dict[str, Any]) -> str:
+    """How many histories end in another stage than in an earlier run, by (old, new) pair."""
+    before, after = old.get("final_stage_by_bill", {}), new["final_stage_by_bill"]
+    moved = Counter((before[k], after[k]) for k in after if k in before and before[k] != after[k])
+    total = sum(moved.values())
+    lines = [f"Final stages changed since the earlier run: {total:,} of {len(after):,} histories"]
+    lines += [f"  {a} -> {b}: {n:,}" for (a, b), n in moved.most_common()]
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--file", type=Path, default=DEFAULT_FILE, help="the TSV of history rows")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     parser.add_argument("--top", type=int, default=40, help="how many `other` kinds to list")
+    parser.add_argument(
+        "--compare", type=Path, help="a --json file of an earlier run: count the changed stages"
+    )
     args = parser.parse_args(argv)
     if not args.file.is_file():
         print(f"real history rows absent ({args.file}): nothing to evaluate, skipped")
         return 0
     report = evaluate(load(args.file))
     print(render(report, args.top))
+    if args.compare:
+        print("", compare(json.loads(args.compare.read_text()), report), sep="\n")
     if args.json:
         args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     return 0

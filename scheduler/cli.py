@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from models.config import Config, configured_sources
 from models.legislature.numbers import canonical_number
-from models.reports.status import relations_of
+from models.reports.status import relations_of, stage_now
 from models.storage.db import ensure_schema, make_engine, session_scope, upgrade
 from models.storage.health import fail_unfinished, source_health
 from models.storage.history import (
@@ -256,7 +256,8 @@ def status(ctx: click.Context, fmt: str) -> None:
 @click.pass_context
 @one_line_errors
 def history(ctx: click.Context, number: str, court: int | None) -> None:
-    """A bill's lineage, its snapshots over time, and the actions each one added."""
+    """A bill's stage now (with the session law it became), its lineage, its snapshots over
+    time, and the actions each one added."""
     config = load(ctx)
     engine = make_engine(config.database_url)
     ensure_schema(engine)
@@ -268,6 +269,11 @@ def history(ctx: click.Context, number: str, court: int | None) -> None:
         if bill.found_via:
             click.echo(f"fetched by lineage: {bill.found_via}")
         click.echo(f"{bill.url or ''}")
+        now = stage_now(session, bill, datetime.now(UTC))
+        if now.stage:
+            click.echo(f"stage now: {now.stage} ({now.stage_reason})")
+        if now.law:
+            click.echo(f"law: {now.law.citation}" + (f" {now.law_url}" if now.law_url else ""))
         for relation in relations_of(session, bill):
             since = f" since {formatting.day(relation.since)}" if relation.since else ""
             click.echo(f"  {relation.type} {relation.number} ({relation.court}){since}")

@@ -12,8 +12,23 @@ from typing import Protocol
 from models.legislature.calendar import EASTERN, court_ended
 from models.legislature.calendar import court as court_calendar
 from models.legislature.categories import NO_STAGE, categorize
+from models.legislature.laws import Law, law_in
 
-__all__ = ["NO_STAGE", "STAGES", "TERMINAL_STAGES", "Law", "StageResult", "categorize", "stage_of"]
+__all__ = [
+    "NO_STAGE",
+    "STAGES",
+    "TERMINAL_STAGES",
+    "ActionLike",
+    "Law",
+    "StageResult",
+    "StageTimeline",
+    "categorize",
+    "law_in",
+    "ordinal",
+    "session_ended",
+    "stage_of",
+    "stage_rank",
+]
 
 STAGES: tuple[str, ...] = (
     "filed",
@@ -67,42 +82,6 @@ class ActionLike(Protocol):
     def branch(self) -> str: ...
     @property
     def action(self) -> str: ...
-
-
-_LAW_RE = re.compile(
-    r"\bchapter\s+(?P<chapter>\d+)\s+of\s+the\s+(?P<kind>acts|resolves)\s+of\s+(?P<year>\d{4})\b",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True)
-class Law:
-    """A session law: `Chapter 163 of the Acts of 2026` (or of the Resolves)."""
-
-    chapter: int
-    year: int
-    kind: str = "Acts"
-
-    @property
-    def citation(self) -> str:
-        return f"Chapter {self.chapter} of the {self.kind} of {self.year}"
-
-    @property
-    def path(self) -> str:
-        """The session law's page on the Legislature's site, below its base URL."""
-        return f"/Laws/SessionLaws/{self.kind}/{self.year}/Chapter{self.chapter}"
-
-    def url(self, site_url: str) -> str:
-        return site_url.rstrip("/") + self.path
-
-
-def law_in(text: str) -> Law | None:
-    """The session law a row names ("Signed by the Governor, Chapter 54 of the Acts of 2022")."""
-    match = _LAW_RE.search(text)
-    if match is None:
-        return None
-    kind = "Resolves" if match.group("kind").lower() == "resolves" else "Acts"
-    return Law(int(match.group("chapter")), int(match.group("year")), kind)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
 from models.legislature.calendar import EASTERN, court
+from models.legislature.laws import law_url
 from models.legislature.numbers import BillRef
 from models.legislature.stages import (
     TERMINAL_STAGES,
@@ -311,9 +312,10 @@ def check_subject(
                 subject.key,
                 "stale",
                 f"{subject.key}: changed after the note's date ({_dated(note)}): "
-                f"{_event(change)}; now {current.stage} since {_day(current)}",
+                f"{_event(change)}; now {current.stage} since {_day(current)}{_law(current)}",
                 said,
-                f"{current.stage} since {_day(current)}; first change {_event(change)}",
+                f"{current.stage} since {_day(current)}{_law(current)}; first change "
+                f"{_event(change)}",
                 _day(change),
                 url,
                 f"{current.stage}@{_day(current)}",
@@ -402,6 +404,15 @@ def _event(position: Position) -> str:
         return f"{_day(position)} {result.branch}: {result.action} ({bill}, now {position.stage})"
     reason = result.reason if result else position.stage
     return f"{_day(position)}: {reason} ({bill})"
+
+
+def _law(position: Position) -> str:
+    """`, Chapter 163 of the Acts of 2026 (https://…/Laws/SessionLaws/Acts/2026/Chapter163)`."""
+    law = position.result.law if position.result else None
+    if law is None:
+        return ""
+    url = law_url(law, position.bill.url if position.bill else None)
+    return f", {law.citation}" + (f" ({url})" if url else "")
 
 
 def _url(position: Position) -> str | None:
