@@ -16,7 +16,7 @@ import yaml
 from models.legislature.calendar import EASTERN
 from models.legislature.stages import STAGES
 from models.notes.dates import FoundDate as FoundDate  # re-exported: dates are read there
-from models.notes.dates import TextDate, parse_note_date, text_dating
+from models.notes.dates import TextDating, parse_note_date, text_dating
 from models.notes.dates import find_dates as find_dates
 
 NOTE_SUFFIXES = (".md", ".markdown", ".txt")
@@ -91,8 +91,9 @@ def read_note(path: Path, max_bytes: int = 5_000_000) -> Note:
     tracks = _fm_tracks(path, fields.get("tracks"))
     note_date, source, origin = _fm_date(path, fields), "front_matter", "front matter"
     if note_date is None:
-        found = text_dating(body).best
-        note_date, source, origin = (found.day if found else None), "text", _origin(found)
+        dating = text_dating(body)
+        found = dating.best
+        note_date, source, origin = (found.day if found else None), "text", _origin(dating)
     if note_date is None:
         note_date, source = git_commit_date(path), "git"
         origin = "undated: the file's last git commit"
@@ -113,8 +114,14 @@ def read_note(path: Path, max_bytes: int = 5_000_000) -> Note:
     )
 
 
-def _origin(found: TextDate | None) -> str:
-    return found.describe() if found else ""
+def _origin(dating: TextDating) -> str:
+    """Where the text's date was read; for an update, also the publication date it overrides."""
+    best, published = dating.best, dating.published
+    if best is None:
+        return ""
+    if published is None or best is published:
+        return best.describe()
+    return f"{best.describe()}; published {published.day}, {published.describe()}"
 
 
 def _read_text(path: Path, max_bytes: int) -> str:
