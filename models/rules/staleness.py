@@ -315,7 +315,10 @@ def check_subject(
     found = []
     at_note = position_at(record, note_end)
     judged: set[str] = set()
-    for claim in claims:  # every claim is judged, each finding quoting its own
+    # Every definite claim is judged, each finding quoting its own words; "pending" ones (a
+    # description, "would ban") only when the note says nothing definite of the subject.
+    definite = [c for c in claims if c.stage != "pending"]
+    for claim in definite or claims:
         if at_note.stage is None or claim.stage in judged or _holds(claim.stage, at_note.stage):
             continue
         judged.add(claim.stage)
