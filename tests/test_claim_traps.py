@@ -138,3 +138,10 @@ def test_the_finding_quotes_the_words_it_read() -> None:
     note = NoteFacts("n.txt", date(2026, 2, 9), False, None, (subject,))
     (finding,) = check_note(note, {"999:H.1": record([REFERRED])}, NOW)
     assert 'the note says "signed into law" (signed), but on its date' in finding.message
+
+
+def test_an_acronym_spelled_with_dots_is_the_measure() -> None:
+    body = "Members introduced the P.R.O.T.E.C.T. Act in late January."
+    (ref,) = find_references(body, {"PROTECT Act": ["PROTECT Act"]})
+    assert (ref.measure, ref.text) == ("PROTECT Act", "P.R.O.T.E.C.T. Act")
+    assert [c.stage for c in claims_for(ref)] == ["pending"]
