@@ -269,3 +269,11 @@ def test_an_undated_note_is_said_undated_everywhere(demo: Path) -> None:
         refused.err
     )
     assert "Traceback" not in refused.err
+
+
+def test_require_date_must_be_true_or_false() -> None:
+    from models.config import ConfigError
+
+    assert parse_config({"notes": {"require_date": True}}, None).notes.require_date is True
+    with pytest.raises(ConfigError, match=r"notes\.require_date: expected true or false, got 'yes'"):
+        parse_config({"notes": {"require_date": "yes"}}, None)
