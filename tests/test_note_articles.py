@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from crawler.items import HistoryAction
-from models.config import parse_config
+from models.config import ConfigError, parse_config
 from models.legislature.calendar import EASTERN
 from models.legislature.numbers import BillRef
 from models.notes.citations import Citer, note_facts
@@ -272,8 +272,7 @@ def test_an_undated_note_is_said_undated_everywhere(demo: Path) -> None:
 
 
 def test_require_date_must_be_true_or_false() -> None:
-    from models.config import ConfigError
-
     assert parse_config({"notes": {"require_date": True}}, None).notes.require_date is True
-    with pytest.raises(ConfigError, match=r"notes\.require_date: expected true or false, got 'yes'"):
+    expected = r"notes\.require_date: expected true or false, got 'yes'"
+    with pytest.raises(ConfigError, match=expected):
         parse_config({"notes": {"require_date": "yes"}}, None)
