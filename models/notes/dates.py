@@ -144,6 +144,13 @@ class TextDating:
         return latest
 
 
+_DIGIT = re.compile(r"\d")
+# The labels that may open a dating line anywhere in a text (update lines, fields, Source:).
+_LABEL = re.compile(
+    r"^[\s>*_•#-]*(?:last|update|correction|clarification|editor|date|issued|release|publication"
+    r"|published|posted|first|originally|source|url|link|via|read|canonical|for[ \t]+immediate)",
+    re.IGNORECASE,
+)
 _HEADER_LINES = 15  # bylines and bare date lines count only this near the top (non-empty lines)
 _DATELINE_LINES = 25
 _MAX_WORDS_SHOWN = 100
@@ -234,67 +241,76 @@ def text_dating(body: str) -> TextDating:
     nonempty = 0
     pending_updates: list[tuple[int, str, str]] = []  # (line, rest, words): month-day, no year
     release_at: int | None = None
+
+    def add(kind: str, day: date, number: int, line: str) -> None:
+        found.setdefault(kind, []).append(TextDate(day, kind, number, _shown(line)))
+
     for index, raw in enumerate(lines):
         number = index + 1
         line = raw.strip()
         if not line:
             continue
         nonempty += 1
-        words = _shown(line)
-        bullet = _BULLET.match(raw) is not None
-
-        def add(kind: str, day: date, n: int = number, shown: str = words) -> None:
-            found.setdefault(kind, []).append(TextDate(day, kind, n, shown))
-
-        for pattern, kind in ((_HTML_PUBLISHED, "html"), (_HTML_MODIFIED, "html_modified")):
-            for match in pattern.finditer(raw):
-                value = match.group("c") or match.group("b") or match.groupdict().get("a")
-                day = _html_date(value or "")
-                if day:
-                    add(kind, day)
-        updated = _UPDATED_LINE.match(raw)
-        if updated and (day := _leading_date(updated.group("rest"), month_year=True)):
-            add("updated", day)
-            continue
-        update = _UPDATE_LINE.match(raw)
-        if update:
-            rest = update.group("rest")
-            day = _leading_date(rest)
-            if day:
-                add("update", day)
-                continue
-            if _MONTH_DAY.match(rest):
-                pending_updates.append((number, rest, words))
-                continue
-        field = _FIELD.match(raw)
-        if field and not bullet and (day := _leading_date(field.group("rest"))):
-            add("field", day)
-            continue
-        release = _RELEASE.match(raw)
-        if release:
-            if day := _leading_date(release.group("rest")):
-                add("release", day)
-            else:
+        if not _DIGIT.search(line):  # no date on it: only a press-release header can matter
+            if _RELEASE.match(raw):
                 release_at = index
             continue
-        if release_at is not None and index - release_at <= 4:
-            opening = re.sub(r"^" + _WEEKDAY, "", line.strip(_DECOR), flags=re.IGNORECASE)
-            if (day := _leading_date(opening)) and len(line) <= 80:
-                add("release", day)
-                release_at = None
+        near_release = release_at is not None and index - release_at <= 4
+        tagged = "<" in line or '"date' in line
+        labelled = _LABEL.match(raw) is not None
+        if nonempty > _DATELINE_LINES and not (near_release or tagged or labelled):
+            continue  # prose below the top: only labelled lines and tags can date the text
+        bullet = _BULLET.match(raw) is not None
+        if tagged:
+            for pattern, kind in ((_HTML_PUBLISHED, "html"), (_HTML_MODIFIED, "html_modified")):
+                for match in pattern.finditer(raw):
+                    value = match.group("c") or match.group("b") or match.groupdict().get("a")
+                    if day := _html_date(value or ""):
+                        add(kind, day, number, line)
+        if labelled or near_release:
+            updated = _UPDATED_LINE.match(raw)
+            if updated and (day := _leading_date(updated.group("rest"), month_year=True)):
+                add("updated", day, number, line)
                 continue
-        source = _SOURCE_LINE.match(raw)
-        if source and (day := _url_date(source.group("url"))):
-            add("source_url", day)
+            update = _UPDATE_LINE.match(raw)
+            if update:
+                rest = update.group("rest")
+                day = _leading_date(rest)
+                if day:
+                    add("update", day, number, line)
+                    continue
+                if _MONTH_DAY.match(rest):
+                    pending_updates.append((number, rest, _shown(line)))
+                    continue
+            field = _FIELD.match(raw)
+            if field and not bullet and (day := _leading_date(field.group("rest"))):
+                add("field", day, number, line)
+                continue
+            release = _RELEASE.match(raw)
+            if release:
+                if day := _leading_date(release.group("rest")):
+                    add("release", day, number, line)
+                else:
+                    release_at = index
+                continue
+            if near_release:
+                opening = re.sub(r"^" + _WEEKDAY, "", line.strip(_DECOR), flags=re.IGNORECASE)
+                if (day := _leading_date(opening)) and len(line) <= 80:
+                    add("release", day, number, line)
+                    release_at = None
+                    continue
+            source = _SOURCE_LINE.match(raw)
+            if source and (day := _url_date(source.group("url"))):
+                add("source_url", day, number, line)
         if not bullet and nonempty <= _DATELINE_LINES:
             dateline = _DATELINE.match(line)
             if dateline and (day := _whole_date(dateline.group("date"))):
-                add("dateline", day)
+                add("dateline", day, number, line)
                 continue
         if not bullet and nonempty <= _HEADER_LINES and not line.startswith("|"):
             kind_day = _byline(line.strip(_DECOR))
             if kind_day:
-                add(*kind_day)
+                add(*kind_day, number, line)
     published = next((found[k][0] for k in PUBLISHED_KINDS if found.get(k)), None)
     updates = [d for k in UPDATE_KINDS for d in found.get(k, [])]
     anchor = published or min(updates, key=lambda d: d.day, default=None)
