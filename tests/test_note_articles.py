@@ -256,6 +256,17 @@ def test_an_undated_note_is_said_undated_everywhere(demo: Path) -> None:
     assert checked.out.rstrip().endswith("1 notes checked, 0 stale, 0 unreadable, 1 undated")
     assert checked.code == 0
     text = (demo / "config.toml").read_text(encoding="utf-8")
+    loose = demo / "loose.toml"  # its own database: the demo's alerts are left alone
+    loose.write_text(
+        text.replace('paths = ["notes"]', 'paths = ["undated-notes"]').replace(
+            "legistrack.db", "loose.db"
+        ),
+        encoding="utf-8",
+    )
+    stored = run_cli("--config", str(loose), "check", "--no-notify", check=True)
+    assert "undated-notes/undated.txt: undated: judged as of the file's modification time (" in (
+        stored.out
+    )
     strict = demo / "strict.toml"
     strict.write_text(
         text.replace('paths = ["notes"]', 'paths = ["undated-notes"]\nrequire_date = true'),
