@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from crawler.items import HistoryAction
 from models.config import ConfigError, parse_config
@@ -24,6 +25,7 @@ from models.legislature.numbers import BillRef
 from models.notes.citations import Citer, note_facts
 from models.notes.reading import read_note
 from models.rules.staleness import BillRecord, SubjectRecord, check_note
+from scheduler.cli import cli
 
 from .conftest import run_cli
 
@@ -287,3 +289,22 @@ def test_require_date_must_be_true_or_false() -> None:
     expected = r"notes\.require_date: expected true or false, got 'yes'"
     with pytest.raises(ConfigError, match=expected):
         parse_config({"notes": {"require_date": "yes"}}, None)
+
+
+def test_notes_show_lists_every_claim_with_its_sentence(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite:///{tmp_path / "lt.db"}"\n\n'
+        '[[measures]]\nname = "Made-up House bill"\nbills = [{court = 999, number = "H.1005"}]\n',
+        encoding="utf-8",
+    )
+    note = tmp_path / "newsletter.txt"
+    note.write_text(NEWSLETTER, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--config", str(config), "notes", "show", str(note)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1].startswith('date: 2026-03-02 from text: a date field (line 3: "Posted on March')
+    assert "  bill     999:H.1005: claims in_committee (in committee)" in lines
+    assert '    signed: "signed into law" in: Finally, some good news to close on: H.1005 was' in (
+        result.output
+    )
