@@ -74,6 +74,16 @@ def _bill_json(bill: BillStatus) -> dict[str, Any]:
     }
 
 
+def stage_now_json(bill: BillStatus) -> dict[str, Any]:
+    """`history --format json`'s added fields: the stage now, and the law the bill became."""
+    stage = (
+        {"stage": bill.stage, "reason": bill.stage_reason, "date": day(bill.stage_date) or None}
+        if bill.stage
+        else None
+    )
+    return {"stage_now": stage, "law": _law_json(bill)}
+
+
 def _law_json(bill: BillStatus) -> dict[str, Any] | None:
     """The session law a signed bill became: its chapter, year, citation and page."""
     if bill.law is None:

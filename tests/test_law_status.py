@@ -91,6 +91,13 @@ def test_signed_bill_shows_its_law_everywhere(
         in history
     )
     assert f"law: Chapter 12 of the Acts of 2026 {url}" in history
+    as_json = json.loads(project.run("history", "H.1950", "--format", "json", check=True).out)
+    assert as_json["law"] == law
+    assert as_json["stage_now"] == {
+        "stage": "signed",
+        "reason": "signed in part by the Governor, Chapter 12 of the Acts of 2026",
+        "date": "2026-05-15",
+    }
 
 
 def test_bill_not_yet_signed_has_no_law(
