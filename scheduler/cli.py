@@ -31,6 +31,7 @@ from .locks import DatabaseLock, LockHeld
 from .notes_cli import alerts, check, check_and_print, news, notes
 from .reports import render_status
 from .schedule import is_due, next_run, triggers
+from .web.command import serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -378,6 +379,7 @@ cli.add_command(check)
 cli.add_command(alerts)
 cli.add_command(notes)
 cli.add_command(news)
+cli.add_command(serve)
 
 
 def main() -> None:
