@@ -14,7 +14,7 @@ from models.rules.sources import SOURCES_NOTE
 from models.storage.alerts import STATES, SYSTEM
 from models.storage.schema import Alert, AlertEvent
 
-KINDS = ("bill", "measure", "order", "source")
+KINDS = ("bill", "measure", "order", "note", "source")
 AGES = {"day": 1, "week": 7, "month": 30}  # detected within N days; "older": over a month ago
 _BILL_KEY = re.compile(r"^\d+:[A-Z]+\.\d+$")
 
@@ -36,9 +36,12 @@ class AlertFilter:
 
 
 def subject_kind(note: str, subject: str) -> str:
-    """bill (`194:H.5316`), order (`EO 650`), source (a failing source) or measure."""
+    """bill (`194:H.5316`), order (`EO 650`), note (the note itself: review due), source (a
+    failing source) or measure."""
     if note == SOURCES_NOTE:
         return "source"
+    if subject == "(note)":
+        return "note"
     if subject.startswith("EO "):
         return "order"
     return "bill" if _BILL_KEY.match(subject) else "measure"

@@ -32,7 +32,7 @@ class AlertOut(BaseModel):
     id: int
     note: str
     subject: str
-    kind: str = Field(description="bill, measure, order or source")
+    kind: str = Field(description="bill, measure, order, note or source")
     rule: str
     severity: str
     state: str
@@ -91,7 +91,7 @@ def list_alerts(
     rule: str | None = None,
     severity: str | None = None,
     note: str | None = None,
-    kind: Literal["bill", "measure", "order", "source"] | None = None,
+    kind: Literal["bill", "measure", "order", "note", "source"] | None = None,
     subject: str | None = None,
     age: Literal["day", "week", "month", "older"] | None = None,
     q: str | None = Query(None, max_length=200, description="words in the alert's text"),

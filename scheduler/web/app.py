@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import api
-from .data import OUTCOMES, STAGES, AlertFilter, Data, NotFound, eastern_day, marked_body
+from .data import KINDS, OUTCOMES, STAGES, AlertFilter, Data, NotFound, eastern_day, marked_body
 from .feed import atom_feed
 from .security import COOKIE, SAFE_METHODS, SESSION_SECONDS, Guard
 from .svg import timeline_svg
@@ -69,7 +69,7 @@ def create_app(data: Data, guard: Guard) -> FastAPI:
     app.state.guard = guard
     templates = Jinja2Templates(directory=HERE / "templates")  # autoescape on for .html
     templates.env.globals.update(
-        day=eastern_day, outcomes=OUTCOMES, stages=STAGES, timeline=timeline_svg
+        day=eastern_day, outcomes=OUTCOMES, stages=STAGES, kinds=KINDS, timeline=timeline_svg
     )
     templates.env.filters["words"] = lambda name: str(name or "").replace("_", " ")
     templates.env.filters["href"] = href

@@ -39,13 +39,14 @@ from models.storage.history import (
     snapshot_changes,
 )
 from models.storage.news import Story, stories
-from models.storage.review import AlertFilter, subject_kind
+from models.storage.review import KINDS, AlertFilter, subject_kind
 from models.storage.schema import Alert, Bill
 
 from ..checking import NoteResult, evaluate
 from ..notes_cli import alert_json
 
 __all__ = [
+    "KINDS",
     "OUTCOMES",
     "STAGES",
     "AlertError",
