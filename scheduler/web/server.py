@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import logging
 import os
+import signal
 import socket
 import threading
 from collections.abc import Callable
@@ -56,8 +57,13 @@ class _Server(uvicorn.Server):
 def serve(config: Config, host: str, port: int, say: Callable[[str], None]) -> None:
     """Serve until SIGINT or SIGTERM (uvicorn's own handlers stop it cleanly)."""
     server, data = build_server(config, host, port, lambda url: say(f"review page at {url}"))
+    # uvicorn stops on SIGINT/SIGTERM, then raises the signal again for the handler it found:
+    # this one lets the command end with status 0, as the daemon does.
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: None)
     try:
         server.run()
+        say("review page: stopped")
     except SystemExit:  # uvicorn exits when it cannot listen, after logging why
         raise SetupError(f"serve: cannot listen on {host}:{port}") from None
     finally:
