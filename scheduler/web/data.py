@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from models.config import Config, WebSettings
 from models.legislature.calendar import EASTERN
 from models.legislature.numbers import BadNumber, canonical_number
-from models.legislature.stages import STAGES, chapter_of
+from models.legislature.stages import STAGES, StageStep, chapter_of
 from models.notes.reading import NoteError, read_note
 from models.reports.status import (
     BillStatus,
@@ -61,6 +61,7 @@ __all__ = [
     "OrderView",
     "SnapshotChange",
     "SnapshotDiff",
+    "StageStep",
     "StatusReport",
     "Story",
     "WebSettings",

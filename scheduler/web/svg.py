@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time
 
 from markupsafe import Markup, escape
 
-from .data import BillTrack, eastern_day
+from .data import BillTrack, StageStep, eastern_day
 
 WIDTH = 760
 LANE = 46
@@ -64,7 +64,7 @@ def timeline_svg(
             f'<text x="4" y="{y + 4}" class="lane">{escape(track.number)} ({track.court})'
             f"{escape(role)}</text>"
         )
-        steps = list(track.steps)
+        steps = by_day(list(track.steps))
         for i, step in enumerate(steps):
             until = steps[i + 1].date if i + 1 < len(steps) else now
             color = COLORS.get(step.stage, "#7b8794")
@@ -105,3 +105,15 @@ def timeline_svg(
     )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def by_day(steps: list[StageStep]) -> list[StageStep]:
+    """One step per Eastern day, the day's last (a bill read a second time and passed the same
+    day shows as passed): the picture's labels would overlap otherwise."""
+    kept: list[StageStep] = []
+    for step in steps:
+        if kept and eastern_day(kept[-1].date) == eastern_day(step.date):
+            kept[-1] = step
+        else:
+            kept.append(step)
+    return kept
