@@ -137,6 +137,8 @@ def test_review_in_a_real_browser(crawled: Project, server: str) -> None:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True)
         page = browser.new_page()
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        errors: list[str] = []  # a script blocked by the page's CSP would show here
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 
         # The queue, then a filter (HTMX swaps the queue in place).
         page.goto(server + "/")
@@ -147,6 +149,7 @@ def test_review_in_a_real_browser(crawled: Project, server: str) -> None:
         rows.first.wait_for()
         page.wait_for_function("document.querySelectorAll('table.alerts tbody tr').length == 1")
         assert "review_due" in rows.first.inner_text()
+        assert page.evaluate("typeof window.htmx") == "object"  # the vendored HTMX ran
 
         # An alert: the hostile title and note are text, and no script ran.
         page.goto(f"{server}/alerts/{hostile['id']}")
@@ -170,6 +173,8 @@ def test_review_in_a_real_browser(crawled: Project, server: str) -> None:
         after = alerts(crawled)
         assert {a["state"] for a in after.values()} == {"resolved"}
         assert {a["outcome"] for a in after.values()} == {"note_updated"}
+
+        assert errors == []
 
         # A cross-site form post is refused and changes nothing.
         reopened = alerts(crawled)
