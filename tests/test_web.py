@@ -280,3 +280,10 @@ def test_static_files_and_the_vendored_htmx(client: TestClient) -> None:
     assert client.get("/static/style.css").status_code == 200
     page = client.get("/").text
     assert 'src="/static/htmx.min.js"' in page and "cdn" not in page.lower()
+
+
+def test_a_long_queue_lists_the_newest_and_says_so(client: TestClient) -> None:
+    client.app.state.templates.env.globals["shown_max"] = 2  # type: ignore[attr-defined]
+    page = client.get("/").text
+    assert page.count('name="ids"') == 2 and "The newest 2 of 4 are listed" in page
+    assert "all 4 alerts this filter shows" in page

@@ -25,6 +25,7 @@ from .svg import timeline_svg
 HERE = Path(__file__).parent
 T = TypeVar("T")
 PUBLIC = ("/static/", "/signin")
+SHOWN_MAX = 500  # rows the queue lists; the filter narrows, bulk "shown" acts on every match
 FILTERS = ("state", "rule", "severity", "note", "kind", "subject", "age", "q")
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -69,7 +70,12 @@ def create_app(data: Data, guard: Guard) -> FastAPI:
     app.state.guard = guard
     templates = Jinja2Templates(directory=HERE / "templates")  # autoescape on for .html
     templates.env.globals.update(
-        day=eastern_day, outcomes=OUTCOMES, stages=STAGES, kinds=KINDS, timeline=timeline_svg
+        day=eastern_day,
+        outcomes=OUTCOMES,
+        stages=STAGES,
+        kinds=KINDS,
+        timeline=timeline_svg,
+        shown_max=SHOWN_MAX,
     )
     templates.env.filters["words"] = lambda name: str(name or "").replace("_", " ")
     templates.env.filters["href"] = href

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from models.config import Config, WebSettings
 from models.legislature.calendar import EASTERN
-from models.legislature.numbers import BadNumber, canonical_number
+from models.legislature.numbers import BadNumber, BillRef, canonical_number
 from models.legislature.stages import STAGES, StageStep, chapter_of
+from models.notes.citations import cite
 from models.notes.reading import NoteError, read_note
 from models.reports.status import (
     BillStatus,
@@ -118,7 +119,7 @@ class Data:
             tracks = measure_timelines(session, self.config, now)
         record = subject_record(report, alert.subject)
         measure = record if isinstance(record, MeasureStatus) else measure_of(report, record)
-        claim, note_date = self._claim(alert)
+        claim, note_date = self._claim(alert, report)
         return AlertPage(
             row,
             marked(alert.note_says, claim),
@@ -211,7 +212,7 @@ class Data:
         base = self.config.path.parent if self.config.path else Path.cwd()
         return base / name
 
-    def _claim(self, alert: Alert) -> tuple[str | None, date | None]:
+    def _claim(self, alert: Alert, report: StatusReport) -> tuple[str | None, date | None]:
         """The claimed words of the alert's subject in its note, and the note's date, read from
         the note as the check reads it; (None, None) when the note cannot be read now."""
         path = self._note_path(alert.note)
@@ -221,12 +222,10 @@ class Data:
             note = read_note(path)
         except NoteError:
             return None, None
-        with self.session() as session:
-            results, _ = evaluate(session, self.config, [path], datetime.now(EASTERN))
-        for result in results:
-            for subject in result.citations.subjects:
-                if subject.key == alert.subject:
-                    return subject.claim_phrase, note.date
+        known = [BillRef(b.court, b.number) for b in all_bills(report) if b.stage is not None]
+        for subject in cite(note, self.config, known).subjects:
+            if subject.key == alert.subject:
+                return subject.claim_phrase, note.date
         return None, note.date
 
     def _chapter(self, record: object) -> tuple[str, str] | None:
@@ -337,13 +336,17 @@ def subject_record(
     for measure in report.measures:
         if measure.name == subject:
             return measure
-    for bill in [b for m in report.measures for b in m.bills] + report.bills:
+    for bill in all_bills(report):
         if bill.key == subject:
             return bill
     for order in report.executive_orders:
         if f"EO {order.number}" == subject:
             return order
     return None
+
+
+def all_bills(report: StatusReport) -> list[BillStatus]:
+    return [b for m in report.measures for b in m.bills] + report.bills
 
 
 def measure_of(report: StatusReport, record: object) -> MeasureStatus | None:
