@@ -84,7 +84,7 @@ def check(ctx: click.Context, no_notify: bool) -> None:
 @click.pass_context
 @one_line_errors
 def alerts(ctx: click.Context, state: str, fmt: str) -> None:
-    """Staleness alerts: list them (default), or `show`, `ack` or `resolve` one."""
+    """Staleness alerts: list them (default), `show`, `ack` or `resolve` one, or `stats`."""
     if ctx.invoked_subcommand is not None:
         return
     config = load(ctx)

@@ -68,7 +68,8 @@ def create_app(data: Data, guard: Guard) -> FastAPI:
     )
     app.state.data = data
     app.state.guard = guard
-    templates = Jinja2Templates(directory=HERE / "templates")  # autoescape on for .html
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.autoescape = True  # every template, whatever its name: sources' text is text
     templates.env.globals.update(
         day=eastern_day,
         outcomes=OUTCOMES,
