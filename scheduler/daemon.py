@@ -18,7 +18,7 @@ import click
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from models.config import Config, configured_sources
+from models.config import Config, ConfigError, configured_sources
 from models.storage.db import ensure_schema, make_engine
 
 from .checking import run_check
@@ -112,10 +112,14 @@ class Daemon:
         """The review page on a thread, when [web] enabled = true."""
         if not self.config.web.enabled:
             return None
+        from .web.security import SetupError
         from .web.server import Background  # the web stack loads only when asked for
 
-        web = Background(self.config, self.say)
-        web.start()
+        try:
+            web = Background(self.config, self.say)
+            web.start()
+        except SetupError as exc:
+            raise ConfigError(f"{self.config.path}: {exc}") from None
         return web
 
 

@@ -7,6 +7,7 @@ import os
 import queue
 import re
 import signal
+import socket
 import subprocess
 import threading
 import urllib.request
@@ -169,3 +170,33 @@ def test_the_daemon_serves_the_page_when_enabled(tmp_path: Path, database_url: s
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=60) == 0
+
+
+def test_the_daemon_refuses_a_page_it_cannot_serve_safely(
+    tmp_path: Path, database_url: str
+) -> None:
+    web = '[web]\nenabled = true\nhost = "0.0.0.0"\n'
+    config = write_config(tmp_path, database_url, "http://127.0.0.1:9", {}, web)
+    result = run_cli("--config", str(config), "daemon")
+    assert result.code == 2
+    assert (
+        result.err.strip()
+        .splitlines()[-1]
+        .startswith(
+            f"legistrack: error: {config}: serve: --host 0.0.0.0 would expose the review page"
+        )
+    )
+
+
+def test_the_daemon_says_when_the_page_cannot_listen(tmp_path: Path, database_url: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        web = f"[web]\nenabled = true\nport = {port}\n"
+        config = write_config(tmp_path, database_url, "http://127.0.0.1:9", {}, web)
+        result = run_cli("--config", str(config), "daemon")
+    assert result.code == 2
+    assert result.err.strip().splitlines()[-1] == (
+        f"legistrack: error: {config}: web: the review page cannot listen on 127.0.0.1:{port}"
+    )

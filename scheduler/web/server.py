@@ -71,17 +71,27 @@ def serve(config: Config, host: str, port: int, say: Callable[[str], None]) -> N
 
 
 class Background:
-    """The review page on a thread of the daemon; `stop` ends it and waits."""
+    """The review page on a thread of the daemon; `start` returns once it listens (or raises
+    SetupError when it cannot), `stop` ends it and waits."""
 
     def __init__(self, config: Config, say: Callable[[str], None]) -> None:
         web = config.web
-        self.server, self.data = build_server(
-            config, web.host, web.port, lambda url: say(f"legistrack daemon: review page at {url}")
-        )
+        self.where = f"{web.host}:{web.port}"
+        self.ready = threading.Event()
+
+        def listening(url: str) -> None:
+            say(f"legistrack daemon: review page at {url}")
+            self.ready.set()
+
+        self.server, self.data = build_server(config, web.host, web.port, listening)
         self.thread = threading.Thread(target=self.server.run, name="review-page", daemon=True)
 
     def start(self) -> None:
         self.thread.start()
+        while not self.ready.wait(0.05):
+            if not self.thread.is_alive():  # uvicorn logged why, then gave up
+                self.data.close()
+                raise SetupError(f"web: the review page cannot listen on {self.where}")
 
     def stop(self, timeout: float = 10.0) -> None:
         self.server.should_exit = True
