@@ -200,3 +200,15 @@ def test_the_daemon_says_when_the_page_cannot_listen(tmp_path: Path, database_ur
     assert result.err.strip().splitlines()[-1] == (
         f"legistrack: error: {config}: web: the review page cannot listen on 127.0.0.1:{port}"
     )
+
+
+def test_serve_says_when_it_cannot_listen(tmp_path: Path, database_url: str) -> None:
+    config = write_config(tmp_path, database_url, "http://127.0.0.1:9", {})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("--config", str(config), "serve", "--port", str(port))
+    assert result.code == 2
+    last = result.err.strip().splitlines()[-1]
+    assert last == f"legistrack: error: serve: cannot listen on 127.0.0.1:{port}"
