@@ -1,4 +1,4 @@
-"""Every config key is declared once (models.config) and documented in config.toml and the README."""
+"""Every config key is declared once (models.config) and documented in config.toml and README."""
 
 from __future__ import annotations
 

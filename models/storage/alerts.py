@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from models.rules.staleness import Finding
 from models.storage.schema import Alert, AlertEvent, utcnow
 
-STATES = ("open", "acknowledged", "resolved")
+STATES = ("open", "acknowledged", "resolved")  # in the order an alert moves through them
 SYSTEM = "legistrack"  # who, for changes made by the check itself
 ALLOWED = {"acknowledged": {"open"}, "resolved": {"open", "acknowledged"}, "open": {"resolved"}}
 # A reviewer's verdict when resolving: the note was updated (the alert was right), the alert was
