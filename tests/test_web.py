@@ -177,6 +177,7 @@ def test_status_measure_bill_and_diff_pages(client: TestClient) -> None:
     assert client.get("/bills/999/X.1").status_code == 404
     assert client.get("/orders").status_code == 200
     assert "No story is stored" in client.get("/news").text
+    assert "No story is stored for this subject" in client.get("/news?subject=EO 650").text
 
 
 def test_notes_pages_show_dates_claims_and_marked_stale_sentences(client: TestClient) -> None:

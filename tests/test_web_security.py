@@ -120,6 +120,8 @@ def test_token_sign_in_names_the_reviewer(seeded: Seeded, monkeypatch: pytest.Mo
         )
         assert client.get("/api/alerts").status_code == 401
         assert client.post("/alerts/1/ack", headers=SAME).status_code == 401
+        form = client.get("/signin?next=/alerts/1").text
+        assert 'name="next" value="/alerts/1"' in form and "Access token" in form
         wrong = client.post("/signin", data={"name": "maria", "secret": "nope"}, headers=SAME)
         assert wrong.status_code == 401 and "do not match" in wrong.text
         ok = client.post(
