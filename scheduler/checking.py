@@ -157,10 +157,11 @@ def deliver(engine: Engine, config: Config, now: datetime, report: CheckReport) 
             return
         batches: list[list[Alert]] = [pending] if config.alerts.digest else [[a] for a in pending]
         for batch in batches:
+            link = config.web.base_url
             title, body = (
-                notify.digest_message(batch)
+                notify.digest_message(batch, link)
                 if config.alerts.digest
-                else notify.alert_message(batch[0])
+                else notify.alert_message(batch[0], link)
             )
             result = notify.send(config.alerts.notify, title, body)
             alert_store.mark_delivery(batch, result.ok, result.error, now)

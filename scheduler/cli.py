@@ -32,6 +32,7 @@ from .maintenance_cli import prune, test_notify
 from .notes_cli import alerts, check, check_and_print, news, notes
 from .reports import render_status
 from .schedule import is_due, next_run, triggers
+from .web.command import serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -411,6 +412,7 @@ cli.add_command(notes)
 cli.add_command(news)
 cli.add_command(prune)
 alerts.add_command(test_notify)
+cli.add_command(serve)
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ from models.sources.news import subjects_in
 from models.storage import alerts as alert_store
 from models.storage.db import ensure_schema, make_engine, session_scope
 from models.storage.news import stories
+from models.storage.review import outcome_counts, precision
 from models.storage.schema import Alert, Bill
 
 from . import formatting
@@ -85,7 +86,7 @@ def check(ctx: click.Context, no_notify: bool) -> None:
 @click.pass_context
 @one_line_errors
 def alerts(ctx: click.Context, state: str, fmt: str) -> None:
-    """Staleness alerts: list them (default), or `show`, `ack` or `resolve` one."""
+    """Staleness alerts: list them (default), `show`, `ack` or `resolve` one, or `stats`."""
     if ctx.invoked_subcommand is not None:
         return
     config = load(ctx)
@@ -112,6 +113,7 @@ def alert_json(alert: Alert) -> dict[str, Any]:
         "rule": alert.rule,
         "severity": alert.severity,
         "state": alert.state,
+        "outcome": alert.outcome,
         "message": alert.message,
         "note_says": alert.note_says,
         "record_says": alert.record_says,
@@ -146,14 +148,20 @@ def show_alert(ctx: click.Context, alert_id: int) -> None:
 
 
 def _transition(
-    ctx: click.Context, alert_id: int, state: str, comment: str | None, by: str
+    ctx: click.Context,
+    alert_id: int,
+    state: str,
+    comment: str | None,
+    by: str,
+    outcome: str | None = None,
 ) -> None:
     config = load(ctx)
     engine = make_engine(config.database_url)
     ensure_schema(engine)
     with session_scope(engine) as session:
-        alert = alert_store.change_state(session, alert_id, state, by, comment)
-        click.echo(f"alert {alert.id} {alert.state} by {by}")
+        alert = alert_store.change_state(session, alert_id, state, by, comment, outcome)
+        verdict = f" ({outcome.replace('_', ' ')})" if outcome else ""
+        click.echo(f"alert {alert.id} {alert.state}{verdict} by {by}")
 
 
 @alerts.command("ack")
@@ -171,11 +179,51 @@ def ack_alert(ctx: click.Context, alert_id: int, comment: str | None, by: str) -
 @click.argument("alert_id", type=int)
 @click.option("--comment", help="Why, for the alert's history.")
 @click.option("--by", default=who, show_default="$USER", help="Who resolves it.")
+@click.option(
+    "--outcome",
+    type=click.Choice(alert_store.OUTCOMES),
+    help="The verdict, counted by `alerts stats`: the note was updated, the alert was a false "
+    "alarm, or the note stays as it is.",
+)
 @click.pass_context
 @one_line_errors
-def resolve_alert(ctx: click.Context, alert_id: int, comment: str | None, by: str) -> None:
+def resolve_alert(
+    ctx: click.Context, alert_id: int, comment: str | None, by: str, outcome: str | None
+) -> None:
     """Resolve an alert by hand (it is not reopened while its evidence stays the same)."""
-    _transition(ctx, alert_id, "resolved", comment, by)
+    _transition(ctx, alert_id, "resolved", comment, by, outcome)
+
+
+@alerts.command("stats")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_context
+@one_line_errors
+def alert_stats(ctx: click.Context, fmt: str) -> None:
+    """Per rule: how reviewers resolved its alerts (note updated, false alarm, will not fix),
+    and its precision, note updated / (note updated + false alarm)."""
+    config = load(ctx)
+    engine = make_engine(config.database_url)
+    ensure_schema(engine)
+    with session_scope(engine) as session:
+        counts = outcome_counts(session)
+    rows = [(rule, by, precision(by)) for rule, by in sorted(counts.items())]
+    if fmt == "json":
+        document = [{"rule": r, "counts": by, "precision": p} for r, by, p in rows]
+        click.echo(json.dumps(document, indent=2))
+        return
+    outcomes = [o.replace("_", " ") for o in alert_store.OUTCOMES]
+    columns = ("rule", *outcomes, "precision", "by the check", "not resolved")
+    table_rows = [
+        [
+            rule,
+            *(str(by.get(o, 0)) for o in alert_store.OUTCOMES),
+            f"{p:.0%}" if p is not None else "-",
+            str(by.get("resolved_by_check", 0)),
+            str(by.get("open", 0) + by.get("acknowledged", 0)),
+        ]
+        for rule, by, p in rows
+    ]
+    click.echo("\n".join(formatting.table(columns, table_rows)) if rows else "no alerts yet")
 
 
 @click.group()

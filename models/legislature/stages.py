@@ -349,3 +349,40 @@ def session_ended(court: int, enacted: bool = False) -> StageResult:
     else:
         reason = f"session ended: {name} ended without enactment"
     return StageResult("dead", ended, reason, None, None)
+
+
+@dataclass(frozen=True)
+class StageStep:
+    """One change of a bill's stage: from when, to which stage, and the row that made it."""
+
+    date: datetime
+    stage: str
+    action: str | None
+
+
+def stage_steps(actions: Sequence[ActionLike], court: int, now: datetime) -> list[StageStep]:
+    """A bill's stages over time, as stage_of reads its history row by row: a step at each row
+    that changes the stage (the first row is `filed` unless it reaches further), then the
+    session's end when the court ended with the bill still open. For a timeline picture."""
+    rows = sorted(actions, key=lambda row: row.date)
+    steps: list[StageStep] = []
+    last: StageResult | None = None
+    for row, last in zip(rows, _stages_after_each_row(rows), strict=True):
+        if not steps or last.stage != steps[-1].stage:
+            steps.append(StageStep(row.date, last.stage, row.action))
+    if last is not None:
+        final = _at_court_end(last, court, now)
+        if final.stage != steps[-1].stage and final.date is not None:
+            steps.append(StageStep(final.date, final.stage, final.reason))
+    return steps
+
+
+# "Signed by the Governor, Chapter 139 of the Acts of 2024"; "Enacted Chapter 163 of the Acts of
+# 2026": the session law a signed bill became.
+_CHAPTER = re.compile(r"\bchapter\s+(\d+[A-Z]?)\s+of\s+the\s+acts\s+of\s+(\d{4})\b", re.IGNORECASE)
+
+
+def chapter_of(action: str) -> tuple[str, int] | None:
+    """(chapter, year) named by a history row, or None."""
+    found = _CHAPTER.search(action)
+    return (found.group(1), int(found.group(2))) if found else None
