@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shlex
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -64,7 +66,17 @@ def run_demo(folder: Path | None, echo: Callable[[str], None]) -> int:
         with session_scope(engine) as session:
             echo(render_alerts(list_alerts(session, "open")))
         engine.dispose()
+    echo("")
+    echo("Review these alerts in your browser (then open http://127.0.0.1:8150/):")
+    echo(f"  {review_command(config.path or folder / 'config.toml')}")
     return 2 if failed else 0
+
+
+def review_command(config: Path) -> str:
+    """The one command that serves the review page on the demo's database."""
+    program = Path(sys.argv[0])
+    name = str(program) if program.name == "legistrack" else "legistrack"
+    return f"{shlex.quote(name)} --config {shlex.quote(str(config))} serve"
 
 
 def render_alerts(alerts: list[Alert]) -> str:

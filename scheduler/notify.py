@@ -64,7 +64,7 @@ def send(urls: Sequence[str], title: str, body: str) -> Delivery:
     return Delivery(not errors, "; ".join(errors) or None)
 
 
-def alert_message(alert: Alert) -> tuple[str, str]:
+def alert_message(alert: Alert, base_url: str | None = None) -> tuple[str, str]:
     title = f"legistrack: {alert.rule} in {alert.note} ({alert.subject})"
     lines = [
         alert.message,
@@ -77,10 +77,12 @@ def alert_message(alert: Alert) -> tuple[str, str]:
     if alert.source_url:
         lines.append(f"Source: {alert.source_url}")
     lines.append(f"Alert {alert.id}: legistrack alerts show {alert.id}")
+    if base_url:
+        lines.append(f"Review: {base_url}/alerts/{alert.id}")
     return title, "\n".join(lines)
 
 
-def digest_message(alerts: Sequence[Alert]) -> tuple[str, str]:
+def digest_message(alerts: Sequence[Alert], base_url: str | None = None) -> tuple[str, str]:
     title = f"legistrack: {len(alerts)} new staleness alert{'s' if len(alerts) != 1 else ''}"
-    parts = [alert_message(a)[1] for a in alerts]
+    parts = [alert_message(a, base_url)[1] for a in alerts]
     return title, "\n\n---\n\n".join(parts)

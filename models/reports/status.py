@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from models.config import Config, Measure
 from models.legislature import lineage
 from models.legislature.calendar import EASTERN, court, court_ended, formal_sessions_over
+from models.legislature.laws import Law, law_url
 from models.legislature.numbers import BillRef, chamber_of, is_docket
 from models.legislature.stages import TERMINAL_STAGES, StageResult, stage_of, stage_rank
 from models.sources.orders import status_of
@@ -53,6 +54,8 @@ class BillStatus:
     role: str = "bill"  # bill, companion, or lineage (reached from a configured bill)
     successor: BillRef | None = None
     session_note: str | None = None
+    law: Law | None = None  # the session law it became (signed, or passed over a veto)
+    law_url: str | None = None  # that law's page on the site
     version_of: BillRef | None = None  # an amendment text: the bill it amends (its stage is that)
     folded_into: BillRef | None = None  # a bill folded into another ("Accompanied S555")
     continued_in: RelationView | None = None  # how its proposal went on in another bill
@@ -311,7 +314,14 @@ def bill_status(stored: StoredBills, bill: Bill, now: datetime, role: str = "bil
         version_of=version_of,
         folded_into=BillRef(folded.court, folded.number) if folded else None,
         continued_in=went_on,
+        law=result.law if stage and not version_of else None,
+        law_url=law_url(result.law, bill.url) if stage and result.law and not version_of else None,
     )
+
+
+def stage_now(session: Session, bill: Bill, now: datetime) -> BillStatus:
+    """One stored bill as the status report shows it (its stage, reason and law) at `now`."""
+    return bill_status(StoredBills.load(session, [bill]), bill, now)
 
 
 def continued_in(relations: list[RelationView]) -> RelationView | None:
