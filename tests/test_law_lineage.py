@@ -177,6 +177,8 @@ def test_a_conference_report_under_a_new_number_is_followed_to_the_signature(
     old, report = found["H.1101"], found["H.1104"]
     assert report["found_via"] == "999:H.1101 reported_by" and report["role"] == "lineage"
     assert report["stage_date"] == "2025-07-09"
+    assert report["law"]["citation"] == "Chapter 77 of the Acts of 2025"
+    assert measure["law"]["citation"] == "Chapter 77 of the Acts of 2025"
     assert old["successor"] == {"court": 999, "number": "H.1104"}
     assert old["session_note"] is None
     reported = next(r for r in old["relations"] if r["type"] == "reported_by")
@@ -192,7 +194,7 @@ def test_a_conference_report_under_a_new_number_is_followed_to_the_signature(
         assert found[text]["version_of"] == {"court": 999, "number": "H.1101"}
         assert found[text]["stage"] == old["stage"]
     table = project.run("status", check=True).out
-    assert "Conference — signed (live bill H.1104)" in table
+    assert "Conference — signed (live bill H.1104, Chapter 77 of the Acts of 2025)" in table
     assert "H.1101: reported as H.1104 (999) on 2025-06-30 (Reported by H1104)" in table
     assert "S.1102, S.1103: amendment text of H.1101 (999)" in table
     history = project.run("history", "H.1101", "--court", "999", check=True).out
