@@ -154,7 +154,7 @@ def test_demo_runs_offline_and_prints_the_status_table(tmp_path: Path) -> None:
     assert "executive_orders: 2 listings and orders checked, 1 changed, 0 failed" in result.out
     assert re.search(r"news: 3 feeds checked, \d+ new, 0 failed", result.out)
     assert re.search(r"EO 650\s+2026-01-29\s+in_effect", result.out)
-    assert "PROTECT Act — signed (live bill H.5620)" in result.out
+    assert "PROTECT Act — signed (live bill H.5620, Chapter 163 of the Acts of 2026)" in result.out
     assert re.search(r"S\.997 \(193\)\s+dead\s+2025-01-01", result.out)
     assert "note: S.3072, S.3086: amendment text of H.5316 (194)" in result.out
     assert (tmp_path / "demo" / "legistrack.db").exists()
