@@ -14,8 +14,8 @@ from crawler.failures import describe_failure, parse_failure, strict_text
 from crawler.items import BillFailure, CourtListRead, ItemFailure, ListedJudged, Problem
 from crawler.parsers.api import DocumentSummary, parse_document_list, parse_history
 from crawler.parsers.errors import ParseError
-from models.numbers import BillRef
-from models.polling import KnownBill, Listed, judge_committees
+from models.legislature.numbers import BillRef
+from models.legislature.polling import KnownBill, Listed, judge_committees
 
 JSON_HEADERS = {"Accept": "application/json"}
 
