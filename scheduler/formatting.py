@@ -13,6 +13,8 @@ from models.legislature.numbers import BillRef
 from models.legislature.stages import STAGES, TERMINAL_STAGES
 from models.reports.status import BillStatus, MeasureStatus, OrderView, StatusReport
 
+from .textsafe import json_safe
+
 
 def day(when: datetime | None) -> str:
     """An Eastern calendar day, the way the legislature dates its actions."""
@@ -41,7 +43,7 @@ def status_json(report: StatusReport) -> str:
         ],
         "bills": [_bill_json(bill) for bill in report.bills],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return json_safe(json.dumps(document, indent=2, ensure_ascii=False))
 
 
 def _bill_json(bill: BillStatus) -> dict[str, Any]:

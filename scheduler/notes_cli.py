@@ -16,17 +16,18 @@ from sqlalchemy.orm import Session
 from models.config import Config
 from models.legislature.numbers import BillRef, canonical_number
 from models.notes.citations import cite
-from models.notes.reading import NoteError, read_note
+from models.notes.reading import NoteError, check_link, inside, read_note
 from models.reports.notecheck import known_bills, load_records
 from models.sources.news import subjects_in
 from models.storage import alerts as alert_store
-from models.storage.db import ensure_schema, make_engine, session_scope
+from models.storage.db import session_scope
 from models.storage.news import stories
 from models.storage.schema import Alert, Bill
 
 from . import formatting
 from .checking import CheckReport, evaluate, run_check
-from .common import fail, load, one_line_errors
+from .common import DB_INT, echo, fail, load, one_line_errors, open_database
+from .textsafe import json_safe, one_line
 
 EXIT_STALE = 1
 SHOWN = ("id", "state", "rule", "severity", "note", "subject", "message", "note_says",
@@ -39,15 +40,15 @@ def who() -> str:
 
 def print_check(report: CheckReport) -> None:
     for error in report.errors:
-        click.echo(f"NOTE ERROR {error}", err=True)
-    click.echo(
+        echo(f"NOTE ERROR {one_line(error)}", err=True)
+    echo(
         f"checked {len(report.results)} notes ({len(report.errors)} could not be read): "
         f"{len(report.stale)} stale, {len(report.new)} new alerts, {len(report.resolved)} resolved"
     )
     if report.delivered:
-        click.echo(f"notified {report.delivered} alerts")
+        echo(f"notified {report.delivered} alerts")
     if report.delivery_error:
-        click.echo(f"notification failed (will retry at the next check): {report.delivery_error}")
+        echo(f"notification failed (will retry at the next check): {report.delivery_error}")
 
 
 def check_and_print(config: Any, engine: Any) -> CheckReport:
@@ -66,8 +67,7 @@ def check(ctx: click.Context, no_notify: bool) -> None:
     Also run at the end of every `crawl`. Exit 0 (an unreadable note is reported, not fatal).
     """
     config = load(ctx)
-    engine = make_engine(config.database_url)
-    ensure_schema(engine)
+    engine = open_database(config, writes=True)
     report = run_check(engine, config, datetime.now(UTC), send=not no_notify)
     print_check(report)
 
@@ -87,19 +87,19 @@ def alerts(ctx: click.Context, state: str, fmt: str) -> None:
     if ctx.invoked_subcommand is not None:
         return
     config = load(ctx)
-    engine = make_engine(config.database_url)
-    ensure_schema(engine)
+    engine = open_database(config)
     with session_scope(engine) as session:
         found = alert_store.list_alerts(session, state)
         if fmt == "json":
-            click.echo(json.dumps([alert_json(a) for a in found], indent=2, ensure_ascii=False))
+            document = json.dumps([alert_json(a) for a in found], indent=2, ensure_ascii=False)
+            echo(json_safe(document))
             return
         rows = [
             [str(a.id), a.state, a.rule, a.note, a.subject, a.evidence_date or "", a.message]
             for a in found
         ]
         columns = ("id", "state", "rule", "note", "subject", "since", "message")
-        click.echo("\n".join(formatting.table(columns, rows)) if rows else f"no {state} alerts")
+        echo("\n".join(formatting.table(columns, rows)) if rows else f"no {state} alerts")
 
 
 def alert_json(alert: Alert) -> dict[str, Any]:
@@ -122,40 +122,38 @@ def alert_json(alert: Alert) -> dict[str, Any]:
 
 
 @alerts.command("show")
-@click.argument("alert_id", type=int)
+@click.argument("alert_id", type=DB_INT)
 @click.pass_context
 @one_line_errors
 def show_alert(ctx: click.Context, alert_id: int) -> None:
     """One alert in full, with its history of states."""
     config = load(ctx)
-    engine = make_engine(config.database_url)
-    ensure_schema(engine)
+    engine = open_database(config)
     with session_scope(engine) as session:
         alert = alert_store.get_alert(session, alert_id)
         data = alert_json(alert)
         for key in SHOWN:
-            click.echo(f"{key + ':':14} {data[key] if data[key] is not None else '-'}")
+            echo(f"{key + ':':14} {data[key] if data[key] is not None else '-'}")
         if alert.notify_error:
-            click.echo(f"{'delivery:':14} failed {alert.notify_attempts}x: {alert.notify_error}")
-        click.echo("history:")
+            echo(f"{'delivery:':14} failed {alert.notify_attempts}x: {alert.notify_error}")
+        echo("history:")
         for event in alert.events:
             comment = f": {event.comment}" if event.comment else ""
-            click.echo(f"  {formatting.stamp(event.at)} {event.state} by {event.by}{comment}")
+            echo(f"  {formatting.stamp(event.at)} {event.state} by {event.by}{comment}")
 
 
 def _transition(
     ctx: click.Context, alert_id: int, state: str, comment: str | None, by: str
 ) -> None:
     config = load(ctx)
-    engine = make_engine(config.database_url)
-    ensure_schema(engine)
+    engine = open_database(config)
     with session_scope(engine) as session:
         alert = alert_store.change_state(session, alert_id, state, by, comment)
-        click.echo(f"alert {alert.id} {alert.state} by {by}")
+        echo(f"alert {alert.id} {alert.state} by {by}")
 
 
 @alerts.command("ack")
-@click.argument("alert_id", type=int)
+@click.argument("alert_id", type=DB_INT)
 @click.option("--comment", help="Why, for the alert's history.")
 @click.option("--by", default=who, show_default="$USER", help="Who acknowledges it.")
 @click.pass_context
@@ -166,7 +164,7 @@ def ack_alert(ctx: click.Context, alert_id: int, comment: str | None, by: str) -
 
 
 @alerts.command("resolve")
-@click.argument("alert_id", type=int)
+@click.argument("alert_id", type=DB_INT)
 @click.option("--comment", help="Why, for the alert's history.")
 @click.option("--by", default=who, show_default="$USER", help="Who resolves it.")
 @click.pass_context
@@ -192,22 +190,21 @@ def notes_check(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     can run this in its own CI.
     """
     config = load(ctx)
-    engine = make_engine(config.database_url)
-    ensure_schema(engine)
+    engine = open_database(config)
     with session_scope(engine) as session:
         results, errors = evaluate(
             session, config, list(paths) or list(config.notes.paths), datetime.now(UTC)
         )
     for error in errors:
-        click.echo(f"NOTE ERROR {error}", err=True)
+        echo(f"NOTE ERROR {one_line(str(error))}", err=True)
     for result in results:
-        click.echo(f"{result.name}: {'STALE' if result.findings else 'ok'}")
+        echo(f"{result.name}: {'STALE' if result.findings else 'ok'}")
         for finding in result.findings:
-            click.echo(f"  [{finding.rule}] {finding.message}")
+            echo(f"  [{finding.rule}] {finding.message}")
             if finding.source_url:
-                click.echo(f"    source: {finding.source_url}")
+                echo(f"    source: {finding.source_url}")
     stale = sum(1 for r in results if r.findings)
-    click.echo(f"{len(results)} notes checked, {stale} stale, {len(errors)} unreadable")
+    echo(f"{len(results)} notes checked, {stale} stale, {len(errors)} unreadable")
     if errors:
         sys.exit(2)
     if stale:
@@ -221,25 +218,27 @@ def notes_check(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 def notes_show(ctx: click.Context, path: Path) -> None:
     """What legistrack reads in one note: its date, the subjects it cites and what it claims."""
     config = load(ctx)
+    roots = [Path(os.path.realpath(folder)) for folder in config.notes.paths]
     try:
+        if inside(path.parent, roots):  # in the notes folders: a link out of them is not read
+            check_link(path, roots)
         note = read_note(path)
     except NoteError as exc:
         fail(str(exc))
-    engine = make_engine(config.database_url)
-    ensure_schema(engine)
+    engine = open_database(config)
     with session_scope(engine) as session:
         known = known_bills(load_records(session, config, datetime.now(UTC)))
     citations = cite(note, config, known)
     weak = " (weak: file modification time)" if note.weak_date else ""
-    click.echo(f"{path}: {note.title or '(no title)'}")
-    click.echo(f"date: {note.date or 'unknown'} from {note.date_source}{weak}")
+    echo(f"{path}: {note.title or '(no title)'}")
+    echo(f"date: {note.date or 'unknown'} from {note.date_source}{weak}")
     if note.review_every:
-        click.echo(f"review every: {note.review_every.days} days")
+        echo(f"review every: {note.review_every.days} days")
     for subject in citations.subjects:
         claim = f"{subject.claim_stage} ({subject.claim_phrase})" if subject.claim_stage else "-"
-        click.echo(f"  {subject.kind:8} {subject.key}: claims {claim}")
+        echo(f"  {subject.kind:8} {subject.key}: claims {claim}")
     for text in citations.untracked:
-        click.echo(f"  untracked {text}: not in config.toml (add it to track it)")
+        echo(f"  untracked {text}: not in config.toml (add it to track it)")
 
 
 @click.command()
@@ -253,8 +252,7 @@ def notes_show(ctx: click.Context, path: Path) -> None:
 def news(ctx: click.Context, since: datetime | None, subject: str | None, fmt: str) -> None:
     """News stories kept from the feeds: those citing a tracked item or a keyword."""
     config = load(ctx)
-    engine = make_engine(config.database_url)
-    ensure_schema(engine)
+    engine = open_database(config)
     with session_scope(engine) as session:
         wanted = subject_key(subject, config, session) if subject else None
         found = stories(session, since.replace(tzinfo=UTC) if since else None, wanted)
@@ -271,14 +269,14 @@ def news(ctx: click.Context, since: datetime | None, subject: str | None, fmt: s
             }
             for s in found
         ]
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        echo(json_safe(json.dumps(rows, indent=2, ensure_ascii=False)))
         return
     table_rows = [
         [formatting.day(s.published), s.feed, ", ".join(s.subjects + s.keywords), s.title]
         for s in found
     ]
     columns = ("published", "feed", "cites", "headline")
-    click.echo("\n".join(formatting.table(columns, table_rows)) if table_rows else "no stories")
+    echo("\n".join(formatting.table(columns, table_rows)) if table_rows else "no stories")
 
 
 def subject_key(text: str, config: Config, session: Session) -> str:
@@ -289,6 +287,8 @@ def subject_key(text: str, config: Config, session: Session) -> str:
             return str(measure.name)
     if ":" in text:
         court, _, number = text.partition(":")
+        if not court.strip().isdigit() or not 0 < int(court) < 2**31:
+            fail(f"--subject {text!r}: {court!r} is not a General Court number")
         return f"{int(court)}:{canonical_number(number)}"
     known = [BillRef(b.court, b.number) for b in session.query(Bill)]
     keys = subjects_in(text, config, known, None)

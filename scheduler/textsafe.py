@@ -20,9 +20,7 @@ _SEQUENCES = re.compile(
 # What remains that a terminal acts on or that reorders text: C0 controls but newline and tab,
 # DEL, C1 controls, and the bidirectional formatting characters (LRM/RLM/ALM, embeddings,
 # overrides, isolates: the "right-to-left override" that makes `gpj.exe` read `exe.jpg`).
-_CONTROLS = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def terminal_safe(text: str) -> str:
