@@ -32,7 +32,7 @@ from .locks import DatabaseLock, LockHeld
 from .notes_cli import alerts, check, check_and_print, news, notes
 from .reports import render_status
 from .schedule import is_due, next_run, triggers
-from .textsafe import one_line
+from .textsafe import SafeFormatter, one_line
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -51,6 +51,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     for handler in logging.root.handlers:  # Scrapy sets its own loggers to DEBUG; filter here
         handler.setLevel(level)
+        handler.setFormatter(SafeFormatter("%(levelname)s %(name)s: %(message)s"))
 
 
 @cli.command()
@@ -230,7 +231,7 @@ def _progress_to_terminal(verbose: bool) -> None:
     if verbose or sys.stderr.isatty():
         progress = logging.getLogger("legistrack.progress")
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("  %(message)s"))
+        handler.setFormatter(SafeFormatter("  %(message)s"))
         progress.addHandler(handler)
         progress.setLevel(logging.INFO)
         progress.propagate = False

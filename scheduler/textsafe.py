@@ -3,6 +3,7 @@ HTML that acts, no endless error line."""
 
 from __future__ import annotations
 
+import logging
 import re
 from urllib.parse import quote, urlsplit
 
@@ -31,6 +32,13 @@ def terminal_safe(text: str) -> str:
     return _CONTROLS.sub("", _SEQUENCES.sub("", text))
 
 
+class SafeFormatter(logging.Formatter):
+    """Log lines for a terminal: what a logged message quotes from a source cannot act on it."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return terminal_safe(super().format(record))
+
+
 def one_line(text: str, limit: int = MAX_LINE) -> str:
     """Safe text on one line (line breaks become spaces), cut to `limit` characters."""
     flat = " ".join(terminal_safe(text).split("\n")).replace("\t", " ")
@@ -54,10 +62,10 @@ def json_safe(document: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Markdown
 
-# Every character Markdown or an HTML renderer may act on in inline text, backslash-escaped
-# (CommonMark lets any ASCII punctuation be escaped); `<`, `>` and `&` become entities so that no
-# renderer can see a tag.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:])")
+# The characters that act in inline Markdown (GitHub's flavour), backslash-escaped: code, emphasis,
+# strikethrough, link and image brackets, table pipes; `<`, `>`, `&` and `"` become entities so
+# that no renderer sees a tag. (`!` and `(` act only after `[`, which is escaped.)
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 
 

@@ -96,7 +96,9 @@ def test_a_postgresql_password_with_special_characters_works(
     admin.dispose()
     host = database_url.split("@", 1)[1]
     url = f"postgresql+psycopg://{role}:{SECRET_URL}@{host}"
-    project = Project(tmp_path, write_config(tmp_path, url, site.url, {"M": [(999, "S.1003")]}), url)
+    project = Project(
+        tmp_path, write_config(tmp_path, url, site.url, {"M": [(999, "S.1003")]}), url
+    )
     try:
         init = project.run("init", check=True)
         assert "s3cr" not in init.out + init.err and ":***@" in init.out

@@ -73,8 +73,10 @@ def hostile_folder(root: Path) -> tuple[Path, dict[str, str], socket.socket]:
 
 
 @pytest.fixture
-def hostile(tmp_path: Path, database_url: str, site: ReplayServer) -> Iterator[tuple[Project, dict[str, str]]]:
-    notes, says, server = hostile_folder(tmp_path)
+def hostile(
+    tmp_path: Path, database_url: str, site: ReplayServer
+) -> Iterator[tuple[Project, dict[str, str]]]:
+    _, says, server = hostile_folder(tmp_path)
     config = write_config(tmp_path, database_url, site.url, {"M": [(999, "S.1003")]})
     config.write_text(config.read_text() + '\n[notes]\npaths = ["notes"]\n')
     try:
@@ -171,7 +173,9 @@ def test_notes_paths_naming_the_root_or_a_home_folder_is_refused(
     tmp_path: Path, folder: str
 ) -> None:
     config = tmp_path / "config.toml"
-    config.write_text(f'[database]\nurl = "sqlite:///{tmp_path}/db"\n[notes]\npaths = ["{folder}"]\n')
+    config.write_text(
+        f'[database]\nurl = "sqlite:///{tmp_path}/db"\n[notes]\npaths = ["{folder}"]\n'
+    )
     result = run_cli("--config", str(config), "check")
     assert result.code == 2
     (line,) = result.err.strip().splitlines()

@@ -26,7 +26,7 @@ DOC = "api/GeneralCourts/999/Documents/S1003.json"
 HISTORY = "api/GeneralCourts/999/Documents/S1003/DocumentHistoryActions.json"
 # What a terminal acts on: C0 controls but tab and newline, DEL, C1 controls, bidi controls.
 ACTS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-FEED = f"""<?xml version="1.0" encoding="UTF-8"?>
+FEED = """<?xml version="1.0" encoding="UTF-8"?>
 <!-- CONSTRUCTED test feed: a hostile entry citing a made-up bill -->
 <rss version="2.0"><channel><title>Hostile</title><link>https://hostile.example</link>
 <description>constructed</description>
@@ -60,13 +60,15 @@ def hostile_site(tmp_path: Path, database_url: str, site: ReplayServer) -> Proje
     config = write_config(tmp_path, database_url, site.url, {"M": [(999, "S.1003")]})
     config.write_text(
         config.read_text()
-        + f'\n[notes]\npaths = ["notes"]\n\n[[feeds]]\nname = "Hostile \u202eeman"\n'
+        + '\n[notes]\npaths = ["notes"]\n\n[[feeds]]\nname = "Hostile \u202eeman"\n'
         + f'url = "{site.url}/feeds/hostile.xml"\n'
     )
     return Project(tmp_path, config, database_url)
 
 
-def test_no_control_sequence_reaches_the_terminal(hostile_site: Project, site: ReplayServer) -> None:
+def test_no_control_sequence_reaches_the_terminal(
+    hostile_site: Project, site: ReplayServer
+) -> None:
     project = hostile_site
     crawl = project.run("crawl")
     clean(crawl.out + crawl.err)
@@ -120,7 +122,7 @@ def test_markdown_shows_tags_and_links_as_text(hostile_site: Project) -> None:
     markdown = project.run("status", "--format", "markdown", check=True).out
     clean(markdown)
     assert "<script" not in markdown and "<img" not in markdown
-    assert "](javascript:" not in markdown
+    assert not re.search(r"(?<!\\)\]\(javascript:", markdown)  # no live link, only text
     assert "&lt;script&gt;" in markdown
     assert re.search(r"\[S\.1003\]\(http://127\.0\.0\.1:\d+/Bills/999/S1003\)", markdown)
     row = next(line for line in markdown.splitlines() if "S.1003" in line and "|" in line)
@@ -134,12 +136,18 @@ def test_diff_of_a_first_titled_snapshot_prints_no_none(
     titled = doc["Title"]
     doc["Title"] = None
     (site.root / DOC).write_text(json.dumps(doc))
-    project = Project(tmp_path, write_config(tmp_path, database_url, site.url, {"M": [(999, "S.1003")]}), database_url)
+    project = Project(
+        tmp_path,
+        write_config(tmp_path, database_url, site.url, {"M": [(999, "S.1003")]}),
+        database_url,
+    )
     project.run("crawl", check=True)
     doc["Title"] = titled
     (site.root / DOC).write_text(json.dumps(doc))
     history = json.loads((site.root / HISTORY).read_text())
-    history.insert(0, {**history[0], "Action": "Constructed later action", "Date": "2025-06-02T10:00:00"})
+    history.insert(
+        0, {**history[0], "Action": "Constructed later action", "Date": "2025-06-02T10:00:00"}
+    )
     (site.root / HISTORY).write_text(json.dumps(history))
     project.run("crawl", check=True)
     diff = project.run("diff", "S.1003", check=True).out
