@@ -16,6 +16,7 @@ from models.legislature.numbers import BadNumber
 from models.storage.alerts import AlertError
 from models.storage.db import (
     DatabaseUnavailable,
+    check_writable,
     describe,
     ensure_schema,
     make_engine,
@@ -32,7 +33,7 @@ EXIT_FAILED = 2
 DB_INT = click.IntRange(1, 2**31 - 1)
 
 
-_opened: list[str] = []  # the database URL this command opened, to mask its password in errors
+_opened: list[str] = []  # the database URL of this command's config, to name it in errors
 
 
 def fail(message: str) -> NoReturn:
@@ -53,9 +54,12 @@ def open_database(config: Config, writes: bool = False) -> Engine:
     """The configured database for a command. A command that writes creates or upgrades the
     schema; one that only reads needs an existing legistrack database (a mistyped path is an
     error, never a new empty database)."""
-    _opened[:] = [config.database_url]
     engine = make_engine(config.database_url, config.database_lock_timeout, create=writes)
-    (ensure_schema if writes else require_schema)(engine)
+    if writes:
+        ensure_schema(engine)
+        check_writable(engine)
+    else:
+        require_schema(engine)
     return engine
 
 
@@ -86,4 +90,6 @@ def _crawl_errors() -> tuple[type[Exception], ...]:
 
 
 def load(ctx: click.Context) -> Config:
-    return load_config(find_config_path(ctx.find_root().obj["config"]))
+    config = load_config(find_config_path(ctx.find_root().obj["config"]))
+    _opened[:] = [config.database_url]
+    return config

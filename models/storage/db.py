@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import re
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -187,6 +188,33 @@ def ensure_schema(engine: Engine) -> None:
     """For commands that write: create or upgrade the schema as needed."""
     if needs_upgrade(engine):
         upgrade(engine)
+
+
+def check_writable(engine: Engine) -> None:
+    """Before a command that writes starts work: the database takes a write now (SQLite: a write
+    lock, waited for up to the busy timeout; PostgreSQL: not a read-only session), so a locked
+    or read-only database is one line at the start, not a failure inside a crawl."""
+    url = engine.url.render_as_string(hide_password=False)
+    try:
+        with engine.connect() as connection:
+            if engine.dialect.name == "sqlite":
+                raw = connection.connection.dbapi_connection
+                assert raw is not None
+                cursor = raw.cursor()
+                try:
+                    cursor.execute("BEGIN IMMEDIATE")
+                    cursor.execute("ROLLBACK")
+                finally:
+                    cursor.close()
+            elif (
+                engine.dialect.name == "postgresql"
+                and connection.exec_driver_sql("SHOW transaction_read_only").scalar() == "on"
+            ):
+                raise DatabaseUnavailable(describe(Exception("read-only transaction"), url))
+    except sqlite3.Error as exc:
+        raise DatabaseUnavailable(describe(exc, url)) from None
+    except SQLAlchemyError as exc:
+        raise _unavailable(engine, exc) from None
 
 
 def require_schema(engine: Engine) -> None:
