@@ -112,6 +112,7 @@ def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
 
 
 def test_status_json_contract_and_unread_bills(project: Project) -> None:
+    project.run("init", check=True)  # reading commands never create the database
     before = json.loads(project.run("status", "--format", "json", check=True).out)
     assert all(b["stage"] is None for m in before["measures"] for b in m["bills"])
     project.run("crawl", check=True)
