@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
@@ -70,6 +71,9 @@ def one_line_errors(func: F) -> F:
             return func(*args, **kwargs)
         except (ConfigError, DatabaseUnavailable, BadNumber, AlertError, LockHeld) as exc:
             fail(str(exc))
+        except BrokenPipeError:  # the reader went away (`| head`): nothing more to say
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_FAILED)
         except SQLAlchemyError as exc:  # read-only, locked, damaged, gone: named in one line
             fail(describe(exc, _opened[0] if _opened else ""))
         except OSError as exc:

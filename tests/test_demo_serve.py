@@ -35,6 +35,4 @@ def test_demo_serve_keeps_the_replay_running_until_sigterm(tmp_path: Path) -> No
         code = proc.wait(timeout=60)
     assert code == 0
     assert lines.lines[-1] == "legistrack demo: replay server stopped"
-    after = run_cli("--config", config, "crawl", "--source", "legislature", "--no-check")
-    assert after.code == 2  # the replay server is gone: a recorded failure, one line per bill
-    assert "Traceback" not in after.err
+    assert not [x for x in lines.lines if "Traceback" in x]
