@@ -144,6 +144,7 @@ def test_status_table_and_markdown(project: Project) -> None:
 
 
 def test_history_of_an_unknown_bill_is_one_line(project: Project) -> None:
+    project.run("init", check=True)  # reading commands never create the database
     result = project.run("history", "S.4242")
     assert result.code == 2
     assert "no stored bill S.4242" in result.err
