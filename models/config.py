@@ -212,6 +212,8 @@ def load_config(path: str | os.PathLike[str]) -> Config:
         raise ConfigError(f"{config_path}: {problem}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{config_path}: not UTF-8 text") from None
+    except RecursionError:
+        raise ConfigError(f"{config_path}: TOML nested too deep to read") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{config_path}: TOML syntax error: {exc}") from None
     return parse_config(raw, config_path)

@@ -195,3 +195,11 @@ def test_a_config_file_that_is_a_named_pipe_is_refused(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "config.toml")
     result = run_cli("--config", str(tmp_path / "config.toml"), "status")
     assert result.code == 2 and "named pipe" in result.err
+
+
+def test_a_config_nested_too_deep_is_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("a = " + "[" * 20_000 + "1" + "]" * 20_000 + "\n")
+    result = run_cli("--config", str(config), "status")
+    assert result.code == 2 and "Traceback" not in result.err
+    assert result.err.strip() == f"legistrack: error: {config}: TOML nested too deep to read"
