@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -104,25 +105,36 @@ def alembic_config(engine: Engine) -> AlembicConfig:
     return cfg
 
 
-def head_revision(engine: Engine) -> str | None:
-    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+@functools.cache
+def _script() -> ScriptDirectory:
+    """The migration scripts, read once per process (every command asks which revision is in
+    force, and reading them is most of what that costs)."""
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
+    return ScriptDirectory.from_config(cfg)
+
+
+@functools.cache
+def _known_revisions() -> frozenset[str]:
+    return frozenset(revision.revision for revision in _script().walk_revisions())
+
+
+def head_revision(_engine: Engine | None = None) -> str | None:
+    return _script().get_current_head()
 
 
 def _current_revision(engine: Engine) -> str | None:
     """The schema revision in force, checked to be one this version knows."""
-    cfg = alembic_config(engine)
-    script = ScriptDirectory.from_config(cfg)
     try:
         with engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
     except SQLAlchemyError as exc:
         raise _unavailable(engine, exc) from None
-    known = {revision.revision for revision in script.walk_revisions()}
-    if current is not None and current not in known:
+    if current is not None and current not in _known_revisions():
         raise DatabaseUnavailable(
             f"database {redact(str(engine.url))}: schema revision {current} comes from a newer "
             f"legistrack (this version of legistrack knows revisions up to "
-            f"{script.get_current_head()}): upgrade legistrack, or check database.url"
+            f"{head_revision()}): upgrade legistrack, or check database.url"
         )
     return current
 
