@@ -45,7 +45,11 @@ from .textsafe import SafeFormatter, one_line
 @click.option("-v", "--verbose", is_flag=True, help="Log what the crawler does.")
 @click.pass_context
 def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
-    """Track Massachusetts bills and keep research notes about them true."""
+    """Track Massachusetts bills and keep research notes about them true.
+
+    Commands that only read (status, alerts, history, diff, news, sources, notes) need a database
+    made by `init`, `crawl` or `check`; they never create one.
+    """
     ctx.obj = {"config": config_path, "verbose": verbose}
     level = logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")

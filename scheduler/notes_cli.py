@@ -65,6 +65,7 @@ def check(ctx: click.Context, no_notify: bool) -> None:
     """Check every configured note against the record; store and send new alerts.
 
     Also run at the end of every `crawl`. Exit 0 (an unreadable note is reported, not fatal).
+    A second check of the same database waits for the first to finish.
     """
     config = load(ctx)
     engine = open_database(config, writes=True)
