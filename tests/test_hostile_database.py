@@ -90,7 +90,8 @@ def test_a_postgresql_password_with_special_characters_works(
     name = database_url.rsplit("/", 1)[1]
     with admin.connect() as conn:
         conn.execute(text(f"DROP ROLE IF EXISTS {role}"))
-        conn.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD '{SECRET}'"))
+        literal = SECRET.replace(":", "\\:")  # text() reads `:name` as a parameter
+        conn.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD '{literal}'"))
         conn.execute(text(f'GRANT ALL ON DATABASE "{name}" TO {role}'))
         conn.execute(text(f"GRANT ALL ON SCHEMA public TO {role}"))
     admin.dispose()
