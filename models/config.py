@@ -8,8 +8,10 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from models.files import FileRefused, read_regular
 from models.legislature.numbers import BadNumber, BillRef
 from models.legislature.polling import PollPolicy
 from models.rules.registry import SWITCHABLE
@@ -17,6 +19,7 @@ from models.rules.registry import SWITCHABLE
 DEFAULT_CONFIG_NAME = "config.toml"
 ENV_CONFIG = "LEGISTRACK_CONFIG"
 ENV_DATABASE_URL = "LEGISTRACK_DATABASE_URL"
+MAX_CONFIG_BYTES = 1_000_000
 
 
 class ConfigError(Exception):
@@ -152,6 +155,7 @@ class Config:
 
     path: Path | None
     database_url: str
+    database_lock_timeout: float = 30.0  # seconds to wait for a database another process locked
     legislature: LegislatureSettings = field(default_factory=LegislatureSettings)
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
     measures: tuple[Measure, ...] = ()
@@ -184,7 +188,7 @@ def _fields(cls: Any, drop: tuple[str, ...] = ()) -> set[str]:
 # Every key config.toml may set, per section, derived from the settings classes above (a test
 # checks that each is documented in config.toml and the README).
 _SECTIONS: dict[str, set[str]] = {
-    "database": {"url"},
+    "database": {"url", "lock_timeout"},
     "legislature": _fields(LegislatureSettings, drop=("polling",)) | _fields(PollPolicy),
     "crawl": _fields(CrawlSettings),
     "measures": _fields(Measure, drop=("companions",)),
@@ -221,14 +225,15 @@ def find_config_path(explicit: str | os.PathLike[str] | None) -> Path:
 def load_config(path: str | os.PathLike[str]) -> Config:
     """Read and validate a config file; every problem is a ConfigError naming file and key."""
     config_path = Path(path)
-    try:
-        raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{config_path}: file not found") from None
+    try:  # a regular file only: a named pipe or a device is refused, never waited on
+        raw = tomllib.loads(read_regular(config_path, MAX_CONFIG_BYTES).decode("utf-8"))
+    except FileRefused as exc:
+        problem = "file not found" if exc.problem == "no such file" else exc.problem
+        raise ConfigError(f"{config_path}: {problem}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{config_path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise ConfigError(f"{config_path}: cannot read: {exc.strerror}") from None
+    except RecursionError:
+        raise ConfigError(f"{config_path}: TOML nested too deep to read") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{config_path}: TOML syntax error: {exc}") from None
     return parse_config(raw, config_path)
@@ -242,9 +247,15 @@ def parse_config(raw: dict[str, Any], path: Path | None) -> Config:
     _check_keys(database, _SECTIONS["database"], where, "database.")
     url = _typed(database, "url", str, where, "database.", "sqlite:///legistrack.db")
     url = os.environ.get(ENV_DATABASE_URL) or url
+    lock_timeout = database.get("lock_timeout", 30.0)
+    if isinstance(lock_timeout, bool) or not isinstance(lock_timeout, int | float):
+        raise ConfigError(f"{where}: database.lock_timeout: expected seconds, got {lock_timeout!r}")
+    if not 0 < lock_timeout <= 3600:
+        raise ConfigError(f"{where}: database.lock_timeout: expected 0 < seconds <= 3600")
     return Config(
         path=path.resolve() if path else None,
         database_url=_resolve_sqlite(url, path),
+        database_lock_timeout=float(lock_timeout),
         legislature=_legislature(_table(raw, "legislature", where), where),
         crawl=_crawl(_table(raw, "crawl", where), where),
         measures=_measures(raw.get("measures", []), where),
@@ -443,8 +454,28 @@ def _notes(table: dict[str, Any], where: str, config_path: Path | None) -> Notes
     if not isinstance(paths, list) or not all(isinstance(p, str) and p for p in paths):
         raise ConfigError(f"{where}: notes.paths: expected an array of paths, got {paths!r}")
     base = config_path.resolve().parent if config_path else Path.cwd()
+    resolved = tuple(base / Path(p).expanduser() for p in paths)
+    for given, path in zip(paths, resolved, strict=True):
+        if _too_wide(path):
+            raise ConfigError(
+                f"{where}: notes.paths: {given!r} is the root or a home folder; name the folder "
+                "that holds the notes"
+            )
     require = _typed(table, "require_date", bool, where, "notes.", False)
-    return NotesSettings(tuple(base / Path(p).expanduser() for p in paths), require)
+    return NotesSettings(resolved, require)
+
+
+def _too_wide(path: Path) -> bool:
+    """`/`, a home folder (`~`, /root, /home/NAME, /Users/NAME) or the folder holding them:
+    reading a whole home as notes would read keys, mail and shell history."""
+    real = Path(os.path.realpath(path))
+    homes = {Path(os.path.realpath(Path.home())), Path("/root")}
+    return (
+        real == Path(real.anchor)
+        or real in homes
+        or real in (Path("/home"), Path("/Users"))
+        or real.parent in (Path("/home"), Path("/Users"))
+    )
 
 
 def _alerts(table: dict[str, Any], where: str) -> AlertSettings:
@@ -585,4 +616,6 @@ def _resolve_sqlite(url: str, config_path: Path | None) -> str:
     if not match or match.group(2).startswith("/") or match.group(2) == ":memory:":
         return url
     base = config_path.resolve().parent if config_path else Path.cwd()
-    return f"{match.group(1)}{(base / match.group(2)).resolve()}"
+    relative, sep, query = match.group(2).partition("?")
+    full = (base / unquote(relative)).resolve()  # the folder's name may hold `%`, `(`, `#`...
+    return f"{match.group(1)}{quote(str(full), safe='/')}{sep}{query}"

@@ -4,6 +4,7 @@ and send the new ones."""
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,8 +25,10 @@ from models.storage.health import source_health
 from models.storage.schema import Alert
 
 from . import notify
+from .locks import DatabaseLock
 
 logger = logging.getLogger(__name__)
+CHECK_WAIT = 600.0  # seconds a check waits for another check of the same database
 ORDERS_NOTE = "(executive orders)"  # the "note" of new_order alerts: no note cites them yet
 
 
@@ -64,10 +67,11 @@ def undated_problem(note: Note) -> str:
     return f"undated: judged as of the file's {since} ({note.date}); {UNDATED_HINT}"
 
 
-def undated_error(path: Path) -> str:
-    """The error line of an undated note under `[notes] require_date = true`."""
+def undated_error(path: Path) -> NoteError:
+    """The error of an undated note under `[notes] require_date = true`."""
     required = "([notes] require_date = true)"
-    return f"{path}: undated: no date in its text or front matter {required}; {UNDATED_HINT}"
+    problem = f"undated: no date in its text or front matter {required}; {UNDATED_HINT}"
+    return NoteError(path, problem)
 
 
 def note_name(path: Path, config: Config, folders: dict[Path, Path] | None = None) -> str:
@@ -75,10 +79,10 @@ def note_name(path: Path, config: Config, folders: dict[Path, Path] | None = Non
     folders resolved during one check (a file that is no link resolves inside its folder)."""
     base = config.path.parent if config.path else Path.cwd()
     if folders is None or path.is_symlink():
-        resolved = path.resolve()
+        resolved = Path(os.path.realpath(path))  # a link loop resolves as far as it goes
     else:
         if path.parent not in folders:
-            folders[path.parent] = path.parent.resolve()
+            folders[path.parent] = Path(os.path.realpath(path.parent))
         resolved = folders[path.parent] / path.name
     try:
         return str(resolved.relative_to(base))
@@ -88,11 +92,11 @@ def note_name(path: Path, config: Config, folders: dict[Path, Path] | None = Non
 
 def evaluate(
     session: Session, config: Config, paths: Sequence[Path], now: datetime
-) -> tuple[list[NoteResult], list[str]]:
-    """Findings for the notes under `paths` (read-only); unreadable notes become error lines, and
-    so do undated ones when `[notes] require_date` is set."""
-    files, problems = find_notes(list(paths))
-    errors = [str(p) for p in problems]
+) -> tuple[list[NoteResult], list[NoteError]]:
+    """Findings for the notes under `paths` (read-only); a note that cannot be read or checked
+    becomes its one error line (so does an undated one when `[notes] require_date` is set), and
+    the others are checked all the same."""
+    files, errors = find_notes(list(paths))
     records = load_records(session, config, now)
     citer = Citer(config, known_bills(records))
     orders, news = load_orders(session), load_news(session)
@@ -101,26 +105,46 @@ def evaluate(
     for path in files:
         try:
             note = read_note(path)
+            name = note_name(path, config, folders)
+            citations = citer.cite(note)
+            found = check_note(note_facts(note, name, citations), records, now, orders, news)
         except NoteError as exc:
-            errors.append(str(exc))
+            errors.append(exc)
+            continue
+        except Exception as exc:  # one note's surprise is that note's error, not the check's
+            logger.debug("checking %s failed", path, exc_info=True)
+            errors.append(NoteError(path, f"cannot be checked: {type(exc).__name__}: {exc}"))
             continue
         if note.undated and config.notes.require_date:
             errors.append(undated_error(path))
             continue
-        name = note_name(path, config, folders)
-        citations = citer.cite(note)
-        found = check_note(note_facts(note, name, citations), records, now, orders, news)
         findings = [f for f in found if f.rule in config.rules]
         results.append(NoteResult(name, note, citations, findings))
     return results, errors
 
 
 def run_check(engine: Engine, config: Config, now: datetime, send: bool = True) -> CheckReport:
-    """The full check: evaluate every configured note, store alerts, send the undelivered ones."""
+    """The full check: evaluate every configured note, store alerts, send the undelivered ones.
+
+    One check at a time per database: a second one (a `crawl` by hand while the daemon checks)
+    waits for the first to finish, up to CHECK_WAIT seconds, saying so once."""
+    lock = DatabaseLock(config.database_url, "check", "a check of the notes")
+    lock.acquire(wait=CHECK_WAIT, waiting=_say_waiting)
+    try:
+        return _run_check(engine, config, now, send)
+    finally:
+        lock.release()
+
+
+def _say_waiting() -> None:
+    logger.warning("waiting for another check of this database to finish")
+
+
+def _run_check(engine: Engine, config: Config, now: datetime, send: bool) -> CheckReport:
     report = CheckReport()
     with session_scope(engine) as session:
-        report.results, report.errors = evaluate(session, config, config.notes.paths, now)
-        unreadable = {e.split(": ", 1)[0] for e in report.errors}
+        report.results, errors = evaluate(session, config, config.notes.paths, now)
+        report.errors = [str(error) for error in errors]
         outcomes = alert_store.record_all(
             session, {result.name: result.findings for result in report.results}, now
         )
@@ -141,7 +165,7 @@ def run_check(engine: Engine, config: Config, now: datetime, send: bool = True) 
         present = (
             {r.name for r in report.results}
             | {ORDERS_NOTE, SOURCES_NOTE}
-            | {note_name(Path(u), config) for u in unreadable}
+            | {note_name(error.path, config) for error in errors}
         )
         report.resolved += [a.id for a in alert_store.resolve_notes_gone(session, present, now)]
     if send and config.alerts.notify:

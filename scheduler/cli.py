@@ -6,6 +6,7 @@ import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 from sqlalchemy.orm import Session
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 from models.config import Config, configured_sources
 from models.legislature.numbers import canonical_number
 from models.reports.status import relations_of, stage_now
-from models.storage.db import ensure_schema, make_engine, session_scope, upgrade
+from models.storage.db import check_integrity, make_engine, redact, session_scope, upgrade
 from models.storage.health import fail_unfinished, source_health
 from models.storage.history import (
     NothingToCompare,
@@ -25,13 +26,14 @@ from models.storage.polling import polling_summary
 from models.storage.schema import Bill, CrawlRun
 
 from . import formatting, record_json
-from .common import EXIT_FAILED, fail, load, one_line_errors
+from .common import DB_INT, EXIT_FAILED, echo, fail, load, one_line_errors, open_database
 from .crawl_report import crawl_summary
 from .locks import DatabaseLock, LockHeld
 from .maintenance_cli import prune, test_notify
 from .notes_cli import alerts, check, check_and_print, news, notes
 from .reports import render_status
 from .schedule import is_due, next_run, triggers
+from .textsafe import SafeFormatter, one_line
 from .web.command import serve
 
 
@@ -46,22 +48,30 @@ from .web.command import serve
 @click.option("-v", "--verbose", is_flag=True, help="Log what the crawler does.")
 @click.pass_context
 def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
-    """Track Massachusetts bills and keep research notes about them true."""
+    """Track Massachusetts bills and keep research notes about them true.
+
+    Commands that only read (status, alerts, history, diff, news, sources, notes) need a database
+    made by `init`, `crawl` or `check`; they never create one.
+    """
     ctx.obj = {"config": config_path, "verbose": verbose}
     level = logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     for handler in logging.root.handlers:  # Scrapy sets its own loggers to DEBUG; filter here
         handler.setLevel(level)
+        handler.setFormatter(SafeFormatter("%(levelname)s %(name)s: %(message)s"))
 
 
 @cli.command()
 @click.pass_context
 @one_line_errors
 def init(ctx: click.Context) -> None:
-    """Create the database, or upgrade it to the newest schema."""
+    """Create the database, or upgrade it to the newest schema, after checking its integrity
+    (a damaged SQLite file is named, never reported ready)."""
     config = load(ctx)
-    revision = upgrade(make_engine(config.database_url))
-    click.echo(f"database ready: {config.database_url} (schema revision {revision})")
+    engine = make_engine(config.database_url, config.database_lock_timeout)
+    check_integrity(engine)
+    revision = upgrade(engine)
+    echo(f"database ready: {redact(config.database_url)} (schema revision {revision})")
 
 
 @cli.command()
@@ -91,8 +101,7 @@ def crawl(ctx: click.Context, source: str, no_check: bool, busy_exit: int) -> No
     from crawler.run import run_crawls  # Scrapy: only commands that crawl
 
     config = load(ctx)
-    engine = make_engine(config.database_url)
-    ensure_schema(engine)
+    engine = open_database(config, writes=True)
     sources = configured_sources(config) if source == "all" else [source]
     if not sources:
         fail("nothing to crawl: the config names no measures, order listings or feeds")
@@ -104,7 +113,7 @@ def crawl(ctx: click.Context, source: str, no_check: bool, busy_exit: int) -> No
     except LockHeld as exc:
         for lock in locks:
             lock.release()
-        click.echo(f"legistrack: error: {exc}", err=True)
+        echo(f"legistrack: error: {exc}", err=True)
         sys.exit(busy_exit)
     with session_scope(engine) as session:  # holding the lock: a `running` run is a dead one's
         for name in sources:
@@ -122,10 +131,10 @@ def crawl(ctx: click.Context, source: str, no_check: bool, busy_exit: int) -> No
             if run.status == "running":  # the crawl could not record its own end
                 fail_unfinished(session, source, "the crawl did not record its end (see log)")
                 run.failed = max(run.failed, 1)
-            click.echo(crawl_summary(run))
+            echo(crawl_summary(run))
             for error in run.errors:
-                click.echo(f"{'SKIPPED' if error.message.startswith('skipped: ') else 'FAILED'} "
-                           f"{error.subject}: {error.message}", err=True)  # fmt: skip
+                kind = "SKIPPED" if error.message.startswith("skipped: ") else "FAILED"
+                echo(f"{kind} {one_line(f'{error.subject}: {error.message}')}", err=True)
             failed += run.failed
     if config.notes.paths and not no_check:
         check_and_print(config, engine)
@@ -169,8 +178,7 @@ def poll(ctx: click.Context, everything: bool) -> None:
     from .jobs import crawl_in_child
 
     config = load(ctx)
-    engine = make_engine(config.database_url)
-    ensure_schema(engine)
+    engine = open_database(config, writes=True)
     found = triggers(config.schedule)
     now = datetime.now(UTC)
     due = []
@@ -182,10 +190,10 @@ def poll(ctx: click.Context, everything: bool) -> None:
     failed = 0
     for source in due:
         outcome = crawl_in_child(engine, config, source)
-        click.echo(outcome.line(), err=True)
+        echo(outcome.line(), err=True)
         failed += outcome.outcome not in ("ok", "partial", "busy")
     if not due:
-        click.echo("poll: no source is due", err=True)
+        echo("poll: no source is due", err=True)
     check_and_print(config, engine)
     if failed:
         sys.exit(EXIT_FAILED)
@@ -203,8 +211,7 @@ def sources(ctx: click.Context, fmt: str) -> None:
     bills the polling policy would not read now)."""
 
     config = load(ctx)
-    engine = make_engine(config.database_url)
-    ensure_schema(engine)
+    engine = open_database(config)
     found = triggers(config.schedule)
     now = datetime.now(UTC)
     with session_scope(engine) as session:
@@ -220,7 +227,7 @@ def sources(ctx: click.Context, fmt: str) -> None:
             config.legislature.lineage_depth,
         )
     if fmt == "json":
-        click.echo(record_json.dumps(record_json.sources_json(healths, summary)))
+        echo(record_json.dumps(record_json.sources_json(healths, summary)))
         return
     rows = [
         [
@@ -234,9 +241,9 @@ def sources(ctx: click.Context, fmt: str) -> None:
         for health, upcoming in healths
     ]
     columns = ("source", "last success", "last failure", "failing", "next run", "last error")
-    click.echo("\n".join(formatting.table(columns, rows)))
+    echo("\n".join(formatting.table(columns, rows)))
     if summary.bills:
-        click.echo(summary.line())
+        echo(summary.line())
 
 
 def _progress_to_terminal(verbose: bool) -> None:
@@ -244,7 +251,7 @@ def _progress_to_terminal(verbose: bool) -> None:
     if verbose or sys.stderr.isatty():
         progress = logging.getLogger("legistrack.progress")
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("  %(message)s"))
+        handler.setFormatter(SafeFormatter("  %(message)s"))
         progress.addHandler(handler)
         progress.setLevel(logging.INFO)
         progress.propagate = False
@@ -263,12 +270,12 @@ def _progress_to_terminal(verbose: bool) -> None:
 def status(ctx: click.Context, fmt: str) -> None:
     """Where every tracked measure and bill stands now, from the stored record."""
     config = load(ctx)
-    click.echo(render_status(config, fmt))
+    echo(render_status(config, fmt))
 
 
 @cli.command()
 @click.argument("number")
-@click.option("--court", type=int, help="General Court number, when NUMBER exists in several.")
+@click.option("--court", type=DB_INT, help="General Court number, when NUMBER exists in several.")
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
@@ -278,8 +285,7 @@ def history(ctx: click.Context, number: str, court: int | None, fmt: str) -> Non
     """A bill's stage now (with the session law it became), its lineage, its snapshots over
     time, and the actions each one added."""
     config = load(ctx)
-    engine = make_engine(config.database_url)
-    ensure_schema(engine)
+    engine = open_database(config)
     with session_scope(engine) as session:
         bill = one_bill(session, number, court)
         now = stage_now(session, bill, datetime.now(UTC))
@@ -287,39 +293,42 @@ def history(ctx: click.Context, number: str, court: int | None, fmt: str) -> Non
             relations, changes = relations_of(session, bill), snapshot_changes(session, bill)
             document = record_json.history_json(bill, relations, changes)
             document.update(formatting.stage_now_json(now))
-            click.echo(record_json.dumps(document))
+            echo(record_json.dumps(document))
             return
-        click.echo(f"{bill.number} ({bill.court}) {bill.title or ''}".rstrip())
+        echo(f"{bill.number} ({bill.court}) {bill.title or ''}".rstrip())
         if bill.docket and bill.docket != bill.number:
-            click.echo(f"docket {bill.docket}")
+            echo(f"docket {bill.docket}")
         if bill.found_via:
-            click.echo(f"fetched by lineage: {bill.found_via}")
-        click.echo(f"{bill.url or ''}")
+            echo(f"fetched by lineage: {bill.found_via}")
+        echo(f"{bill.url or ''}")
         if now.stage:
-            click.echo(f"stage now: {now.stage} ({now.stage_reason})")
+            echo(f"stage now: {now.stage} ({now.stage_reason})")
         if now.law:
-            click.echo(f"law: {now.law.citation}" + (f" {now.law_url}" if now.law_url else ""))
+            echo(f"law: {now.law.citation}" + (f" {now.law_url}" if now.law_url else ""))
         for relation in relations_of(session, bill):
             since = f" since {formatting.day(relation.since)}" if relation.since else ""
-            click.echo(f"  {relation.type} {relation.number} ({relation.court}){since}")
+            echo(f"  {relation.type} {relation.number} ({relation.court}){since}")
         for change in snapshot_changes(session, bill):
-            click.echo("")
-            click.echo(
-                f"{formatting.stamp(change.taken_at)}  stage {change.stage}  (from {change.source})"
+            echo("")
+            echo(
+                f"{formatting.stamp(change.taken_at)}  stage {_shown(change.stage)}  "
+                f"(from {_shown(change.source)})"
             )
             if change.number_changed:
-                click.echo(f"  number: {change.number_changed[0]} -> {change.number_changed[1]}")
+                old, new = change.number_changed
+                echo(f"  number: {_shown(old)} -> {_shown(new)}")
             if change.title_changed:
-                click.echo(f"  title: {change.title_changed[0]!r} -> {change.title_changed[1]!r}")
+                echo(f"  title: {_quoted(change.title_changed[0])} -> "
+                     f"{_quoted(change.title_changed[1])}")  # fmt: skip
             for row in change.added:
-                click.echo(f"  + {row['date'][:10]} {row['branch']}: {row['action']}")
+                echo(f"  + {_row(row)}")
             for row in change.removed:
-                click.echo(f"  - {row['date'][:10]} {row['branch']}: {row['action']}")
+                echo(f"  - {_row(row)}")
 
 
 @cli.command()
 @click.argument("number")
-@click.option("--court", type=int, help="General Court number, when NUMBER exists in several.")
+@click.option("--court", type=DB_INT, help="General Court number, when NUMBER exists in several.")
 @click.option(
     "--from",
     "since",
@@ -347,8 +356,7 @@ def diff(
 ) -> None:
     """What changed in a bill between two snapshots: actions added or removed, stage, title."""
     config = load(ctx)
-    engine = make_engine(config.database_url)
-    ensure_schema(engine)
+    engine = open_database(config)
     with session_scope(engine) as session:
         bill = one_bill(session, number, court)
         try:
@@ -356,22 +364,42 @@ def diff(
         except NothingToCompare as exc:
             fail(str(exc))
         if fmt == "json":
-            click.echo(record_json.dumps(record_json.diff_json(bill, change)))
+            echo(record_json.dumps(record_json.diff_json(bill, change)))
             return
         old = formatting.stamp(change.old_taken_at) or "nothing (first snapshot)"
-        click.echo(
-            f"{bill.number} ({bill.court}): {old} -> {formatting.stamp(change.new_taken_at)}"
+        echo(
+            f"{bill.number} ({bill.court}): {old} -> "
+            f"{_shown(formatting.stamp(change.new_taken_at))}"
         )
         before, after = change.stage
-        click.echo(f"stage: {before} -> {after}" if before != after else f"stage: {after}")
+        echo(
+            f"stage: {_shown(before)} -> {_shown(after)}"
+            if before != after
+            else f"stage: {_shown(after)}"
+        )
         if change.title:
-            click.echo(f"title: {change.title[0]!r} -> {change.title[1]!r}")
+            echo(f"title: {_quoted(change.title[0])} -> {_quoted(change.title[1])}")
         for row in change.added:
-            click.echo(f"+ {row['date'][:10]} {row['branch']}: {row['action']}")
+            echo(f"+ {_row(row)}")
         for row in change.removed:
-            click.echo(f"- {row['date'][:10]} {row['branch']}: {row['action']}")
+            echo(f"- {_row(row)}")
         if not (change.added or change.removed or change.title or before != after):
-            click.echo("no change")
+            echo("no change")
+
+
+def _shown(value: object) -> str:
+    """A stored value for a person: `(none)` where there is none, never Python's `None`."""
+    return "(none)" if value is None or value == "" else str(value)
+
+
+def _quoted(value: str | None) -> str:
+    return "(none)" if value is None else repr(value)
+
+
+def _row(row: dict[str, Any]) -> str:
+    """One history row: `2025-05-01 Senate: Read third...` (missing parts named, not `None`)."""
+    when = str(row.get("date") or "")[:10] or "(no date)"
+    return f"{when} {_shown(row.get('branch'))}: {_shown(row.get('action'))}"
 
 
 def end_of_day(when: datetime | None) -> datetime | None:
@@ -402,14 +430,24 @@ def one_bill(session: Session, number: str, court: int | None) -> Bill:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the demo's config and database (default: a new temporary folder).",
 )
+@click.option(
+    "--serve",
+    is_flag=True,
+    help="Keep replaying the bundled sources after the demo, so that `crawl`, `poll` and "
+    "`daemon` work on the demo folder; stop with Ctrl-C or SIGTERM.",
+)
 @click.pass_context
 @one_line_errors
-def demo(ctx: click.Context, folder: Path | None) -> None:
-    """Offline demo: replay the bundled sources locally, crawl them, print the status table."""
+def demo(ctx: click.Context, folder: Path | None, serve: bool) -> None:
+    """Offline demo: replay the bundled sources locally, crawl them, print the status table.
+
+    The replay server stops with the demo (crawling the demo folder later finds nothing
+    listening) unless --serve keeps it running.
+    """
     from .demo import run_demo
 
     _progress_to_terminal(ctx.obj["verbose"])
-    sys.exit(run_demo(folder, echo=click.echo))
+    sys.exit(run_demo(folder, echo=echo, serve=serve))
 
 
 cli.add_command(check)

@@ -14,17 +14,19 @@ from types import FrameType
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import click
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy.exc import SQLAlchemyError
 
 from models.config import Config, ConfigError, configured_sources
-from models.storage.db import ensure_schema, make_engine
+from models.storage.db import DatabaseUnavailable, describe, ensure_schema, make_engine, mask
 
 from .checking import run_check
+from .common import echo
 from .jobs import Children, JobOutcome, crawl_in_child
-from .locks import DatabaseLock
+from .locks import DatabaseLock, LockHeld
 from .schedule import misfire_grace, triggers
+from .textsafe import one_line
 
 if TYPE_CHECKING:
     from .web.server import Background
@@ -36,7 +38,8 @@ class Daemon:
     def __init__(self, config: Config, say: Callable[[str], None]) -> None:
         self.config = config
         self.say = say  # one line per job, on stderr
-        self.engine = make_engine(config.database_url)
+        self.engine = make_engine(config.database_url, config.database_lock_timeout)
+        self.said: set[str] = set()  # note errors already said: each is said once, not per job
         self.children = Children()
         self.checking = threading.Lock()  # one check at a time, whichever source just finished
         self.stopping = threading.Event()
@@ -47,7 +50,21 @@ class Daemon:
         )
 
     def job(self, source: str) -> None:
-        """Crawl one source in a child, then check notes and sources, then notify."""
+        """Crawl one source in a child, then check notes and sources, then notify. Whatever
+        fails (the database, a check) is this job's one line; the next job runs all the same."""
+        try:
+            self._job(source)
+        except Exception as exc:
+            logger.debug("job %s failed", source, exc_info=True)
+            if isinstance(exc, SQLAlchemyError):
+                message = describe(exc, self.config.database_url)
+            elif isinstance(exc, (DatabaseUnavailable, LockHeld)):
+                message = str(exc)
+            else:
+                message = mask(f"{type(exc).__name__}: {exc}", self.config.database_url)
+            self.say(f"{source}: job failed: {one_line(message)}")
+
+    def _job(self, source: str) -> None:
         if self.stopping.is_set():
             return
         outcome: JobOutcome = crawl_in_child(
@@ -58,6 +75,10 @@ class Daemon:
             return
         with self.checking:
             report = run_check(self.engine, self.config, datetime.now(UTC))
+            for error in report.errors:
+                if error not in self.said:
+                    self.say(f"NOTE ERROR {one_line(error)}")
+            self.said = set(report.errors)
         alerts = f", {len(report.new)} new alerts" if report.new else ""
         sent = f", {report.delivered} notified" if report.delivered else ""
         failed = f", notification failed: {report.delivery_error}" if report.delivery_error else ""
@@ -131,4 +152,4 @@ def _join_workers(timeout: float) -> None:
 
 
 def run_daemon(config: Config) -> int:
-    return Daemon(config, lambda line: click.echo(line, err=True)).run()
+    return Daemon(config, lambda line: echo(line, err=True)).run()

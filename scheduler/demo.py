@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import shlex
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
 
 from crawler.replay import ReplayServer
 from crawler.run import run_crawls
@@ -38,15 +41,16 @@ def write_demo_config(folder: Path, replay_url: str) -> Path:
     return path
 
 
-def run_demo(folder: Path | None, echo: Callable[[str], None]) -> int:
-    """Returns the exit status: 0 when every bill was read, 2 when some failed."""
+def run_demo(folder: Path | None, echo: Callable[[str], None], serve: bool = False) -> int:
+    """Returns the exit status: 0 when every bill was read, 2 when some failed. With `serve`,
+    the replay server keeps running after the demo until SIGTERM or SIGINT."""
     folder = folder or Path(tempfile.mkdtemp(prefix="legistrack-demo-"))
     folder.mkdir(parents=True, exist_ok=True)
     with ReplayServer(DEMO_DATA / "site") as server:
         config = load_config(write_demo_config(folder, server.url))
         echo(f"legistrack demo: replaying the bundled sources at {server.url}")
         echo(f"config and database in {folder}")
-        engine = make_engine(config.database_url)
+        engine = make_engine(config.database_url, config.database_lock_timeout)
         upgrade(engine)
         runs = run_crawls(config, configured_sources(config), log_level="ERROR")
         failed = 0
@@ -66,9 +70,22 @@ def run_demo(folder: Path | None, echo: Callable[[str], None]) -> int:
         with session_scope(engine) as session:
             echo(render_alerts(list_alerts(session, "open")))
         engine.dispose()
-    echo("")
-    echo("Review these alerts in your browser (then open http://127.0.0.1:8150/):")
-    echo(f"  {review_command(config.path or folder / 'config.toml')}")
+        echo("")
+        echo("Review these alerts in your browser (then open http://127.0.0.1:8150/):")
+        echo(f"  {review_command(config.path or folder / 'config.toml')}")
+        echo("")
+        if serve:
+            echo(f"legistrack demo: still replaying the bundled sources at {server.url}; try")
+            echo(f"  legistrack --config {folder / 'config.toml'} crawl   (or poll, daemon)")
+            echo("legistrack demo: Ctrl-C or SIGTERM stops the replay server")
+            _wait_for_stop()
+            echo("legistrack demo: replay server stopped")
+        else:
+            echo(
+                "legistrack demo: the replay server stopped with the demo; `status`, `alerts`, "
+                "`history` and `notes` work on this folder, but `crawl`, `poll` and `daemon` "
+                "need `legistrack demo --dir DIR --serve` running"
+            )
     return 2 if failed else 0
 
 
@@ -77,6 +94,22 @@ def review_command(config: Path) -> str:
     program = Path(sys.argv[0])
     name = str(program) if program.name == "legistrack" else "legistrack"
     return f"{shlex.quote(name)} --config {shlex.quote(str(config))} serve"
+
+
+def _wait_for_stop() -> None:
+    """Block until SIGTERM or SIGINT (Ctrl-C)."""
+    stopped = threading.Event()
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        stopped.set()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        while not stopped.wait(1.0):  # the timeout only bounds how long a missed wake-up lasts
+            pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def render_alerts(alerts: list[Alert]) -> str:

@@ -13,6 +13,8 @@ from models.legislature.numbers import BillRef
 from models.legislature.stages import STAGES, TERMINAL_STAGES
 from models.reports.status import BillStatus, MeasureStatus, OrderView, StatusReport
 
+from .textsafe import json_safe, md, md_link, one_line
+
 
 def day(when: datetime | None) -> str:
     """An Eastern calendar day, the way the legislature dates its actions."""
@@ -42,7 +44,7 @@ def status_json(report: StatusReport) -> str:
         ],
         "bills": [_bill_json(bill) for bill in report.bills],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return json_safe(json.dumps(document, indent=2, ensure_ascii=False))
 
 
 def _bill_json(bill: BillStatus) -> dict[str, Any]:
@@ -169,8 +171,8 @@ def bill_label(bill: BillStatus) -> str:
 
 
 def _law_link(bill: BillStatus) -> str:
-    citation = bill.law.citation if bill.law else ""
-    return f"[{citation}]({bill.law_url})" if bill.law_url else citation
+    """The session law as a Markdown link (escaped; only an http(s) URL is linked)."""
+    return md_link(bill.law.citation if bill.law else "", bill.law_url)
 
 
 def bill_notes(bill: BillStatus, markdown: bool = False) -> list[str]:
@@ -189,6 +191,8 @@ def bill_notes(bill: BillStatus, markdown: bool = False) -> list[str]:
         notes.append(fate)
     if bill.session_note:
         notes.append(bill.session_note)
+    if markdown:  # every note but the law's link is text from a source: escaped
+        return [n if n.startswith("law: ") else md(n) for n in notes]
     return notes
 
 
@@ -232,32 +236,33 @@ def status_table(report: StatusReport, width: int = 160) -> str:
 
 
 def status_markdown(report: StatusReport) -> str:
+    """Markdown for a page: every text from a source or the config is escaped (no tag, link or
+    emphasis of its own), and the only links are the bills' http(s) URLs."""
     lines = [f"# Status of tracked legislation ({day(report.generated_at)})"]
     for measure in report.measures:
-        lines += ["", f"## {measure.name}: {measure.stage or 'not read yet'}", ""]
+        lines += ["", f"## {md(measure.name)}: {measure.stage or 'not read yet'}", ""]
         if measure.live_bill:
-            lines.append(f"Live bill: {measure.live_bill.number} ({measure.live_bill.court}).")
-            if measure.live_bill.law:
-                lines.append(f"Law: {_law_link(measure.live_bill)}.")
+            live = measure.live_bill
+            lines.append(f"Live bill: {md(live.number)} ({live.court}).")
+            if live.law:
+                lines.append(f"Law: {_law_link(live)}.")
         if measure.dead_reason:
-            lines.append(f"Dead: {measure.dead_reason}.")
+            lines.append(f"Dead: {md(measure.dead_reason)}.")
         if measure.lineage:
-            lines += [f"Lineage: `{measure.lineage}`", ""]
+            lines += [f"Lineage: {md(measure.lineage)}", ""]
         lines += ["| bill | stage | since | last action | title / notes |", "|---|---|---|---|---|"]
         for bill in measure.bills:
             last = bill.last_action
-            label = bill_label(bill)
-            number = (
-                label.replace(bill.number, f"[{bill.number}]({bill.url})", 1) if bill.url else label
-            )
+            link = md_link(bill.number, bill.url)
+            number = md(bill_label(bill)).replace(md(bill.number), link, 1)
             cells = [
                 number,
                 f"`{bill.stage}`" if bill.stage else "not read yet",
                 day(bill.stage_date),
-                f"{day(last.date)} {last.branch}: {last.text}" if last else "",
-                "; ".join(x for x in (bill.title, *bill_notes(bill, markdown=True)) if x),
+                md(f"{day(last.date)} {last.branch}: {last.text}") if last else "",
+                "; ".join(x for x in (md(bill.title or ""), *bill_notes(bill, markdown=True)) if x),
             ]
-            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+            lines.append("| " + " | ".join(cells) + " |")
     for heading, stages in other_bills(report):
         title, _, detail = heading.partition(": ")
         lines += ["", f"## {title}", "", f"{detail[0].upper()}{detail[1:]}.", ""]
@@ -266,7 +271,7 @@ def status_markdown(report: StatusReport) -> str:
         lines += ["", "## Executive orders", "", "| order | date | status | adjusted by | title |"]
         lines.append("|---|---|---|---|---|")
         for row in order_rows(report):
-            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
+            lines.append("| " + " | ".join(md(cell) for cell in row) + " |")
     return "\n".join(lines)
 
 
@@ -275,6 +280,7 @@ def table(
 ) -> list[str]:
     """A plain-text table; the last column is cut to fit `width`."""
     widths = [len(c) for c in columns]
+    rows = [[one_line(cell, limit=10_000) for cell in row] for row in rows]  # no line breaks
     for row in rows:
         for index, cell in enumerate(row[:-1]):
             widths[index] = min(max(widths[index], len(cell)), 60)

@@ -146,7 +146,7 @@ def crawl_in_child(
                 CrawlRun(source=source, status="failed", finish_reason=reason[:64],
                          started_at=since, finished_at=datetime.now(UTC), failed=1)
             )  # fmt: skip
-            logger.warning("%s: the crawl did not start: %s", source, detail[0])
+            logger.warning("%s: the crawl did not start: %s", source, detail[0][:500])
             return JobOutcome(source, "failed", 0, 0, 1, seconds)
         outcome = "timeout" if timed_out else run.status
         return JobOutcome(source, outcome, run.checked, run.changed, run.failed, seconds)

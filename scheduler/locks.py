@@ -6,11 +6,15 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
+
+from models.storage.db import DatabaseUnavailable
 
 
 class LockHeld(Exception):
@@ -18,7 +22,8 @@ class LockHeld(Exception):
 
 
 class DatabaseLock:
-    """`with DatabaseLock(url, "daemon"):` or `.acquire()` / `.release()`; never blocks."""
+    """`with DatabaseLock(url, "daemon"):` or `.acquire()` / `.release()`; never blocks, unless
+    `.acquire(wait=seconds)` asks to wait that long for the holder to finish."""
 
     def __init__(self, database_url: str, name: str, holder: str) -> None:
         self.url = database_url
@@ -28,7 +33,23 @@ class DatabaseLock:
         self._engine: Engine | None = None
         self._connection: Connection | None = None
 
-    def acquire(self) -> DatabaseLock:
+    def acquire(self, wait: float = 0.0, waiting: Callable[[], None] | None = None) -> DatabaseLock:
+        """Take the lock; when it is held, call `waiting` once and retry for `wait` seconds,
+        then raise LockHeld."""
+        deadline = time.monotonic() + wait
+        told = False
+        while True:
+            try:
+                return self._acquire_once()
+            except LockHeld:
+                if time.monotonic() >= deadline:
+                    raise
+            if waiting is not None and not told:
+                waiting()
+                told = True
+            time.sleep(0.2)  # polling a lock held by another process; bounded by `wait`
+
+    def _acquire_once(self) -> DatabaseLock:
         backend = make_url(self.url).get_backend_name()
         if backend == "sqlite":
             self._file_lock()
@@ -41,8 +62,13 @@ class DatabaseLock:
         if database in ("", ":memory:"):
             return
         path = Path(f"{database}.{self.name}.lock")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise DatabaseUnavailable(
+                f"database {database}: cannot create its lock file {path}: {exc.strerror or exc}"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -16,18 +16,19 @@ from sqlalchemy.orm import Session
 from models.config import Config
 from models.legislature.numbers import BillRef, canonical_number
 from models.notes.citations import NoteCitations, cite
-from models.notes.reading import Note, NoteError, find_notes, read_note
+from models.notes.reading import Note, NoteError, check_link, find_notes, inside, read_note
 from models.reports.notecheck import known_bills, load_records
 from models.sources.news import subjects_in
 from models.storage import alerts as alert_store
-from models.storage.db import ensure_schema, make_engine, session_scope
+from models.storage.db import session_scope
 from models.storage.news import stories
 from models.storage.review import outcome_counts, precision
 from models.storage.schema import Alert, Bill
 
 from . import formatting
 from .checking import CheckReport, evaluate, note_name, run_check, undated_problem
-from .common import fail, load, one_line_errors
+from .common import DB_INT, echo, fail, load, one_line_errors, open_database
+from .textsafe import json_safe, one_line
 
 EXIT_STALE = 1
 SHOWN = ("id", "state", "rule", "severity", "note", "subject", "message", "note_says",
@@ -40,17 +41,17 @@ def who() -> str:
 
 def print_check(report: CheckReport) -> None:
     for error in report.errors:
-        click.echo(f"NOTE ERROR {error}", err=True)
-    click.echo(
+        echo(f"NOTE ERROR {one_line(error)}", err=True)
+    echo(
         f"checked {len(report.results)} notes ({len(report.errors)} could not be read): "
         f"{len(report.stale)} stale, {len(report.new)} new alerts, {len(report.resolved)} resolved"
     )
     for result in report.undated:
-        click.echo(f"{result.name}: {undated_problem(result.note)}")
+        echo(f"{result.name}: {undated_problem(result.note)}")
     if report.delivered:
-        click.echo(f"notified {report.delivered} alerts")
+        echo(f"notified {report.delivered} alerts")
     if report.delivery_error:
-        click.echo(f"notification failed (will retry at the next check): {report.delivery_error}")
+        echo(f"notification failed (will retry at the next check): {report.delivery_error}")
 
 
 def check_and_print(config: Any, engine: Any) -> CheckReport:
@@ -67,10 +68,10 @@ def check(ctx: click.Context, no_notify: bool) -> None:
     """Check every configured note against the record; store and send new alerts.
 
     Also run at the end of every `crawl`. Exit 0 (an unreadable note is reported, not fatal).
+    A second check of the same database waits for the first to finish.
     """
     config = load(ctx)
-    engine = make_engine(config.database_url)
-    ensure_schema(engine)
+    engine = open_database(config, writes=True)
     report = run_check(engine, config, datetime.now(UTC), send=not no_notify)
     print_check(report)
 
@@ -90,19 +91,19 @@ def alerts(ctx: click.Context, state: str, fmt: str) -> None:
     if ctx.invoked_subcommand is not None:
         return
     config = load(ctx)
-    engine = make_engine(config.database_url)
-    ensure_schema(engine)
+    engine = open_database(config)
     with session_scope(engine) as session:
         found = alert_store.list_alerts(session, state)
         if fmt == "json":
-            click.echo(json.dumps([alert_json(a) for a in found], indent=2, ensure_ascii=False))
+            document = json.dumps([alert_json(a) for a in found], indent=2, ensure_ascii=False)
+            echo(json_safe(document))
             return
         rows = [
             [str(a.id), a.state, a.rule, a.note, a.subject, a.evidence_date or "", a.message]
             for a in found
         ]
         columns = ("id", "state", "rule", "note", "subject", "since", "message")
-        click.echo("\n".join(formatting.table(columns, rows)) if rows else f"no {state} alerts")
+        echo("\n".join(formatting.table(columns, rows)) if rows else f"no {state} alerts")
 
 
 def alert_json(alert: Alert) -> dict[str, Any]:
@@ -126,25 +127,24 @@ def alert_json(alert: Alert) -> dict[str, Any]:
 
 
 @alerts.command("show")
-@click.argument("alert_id", type=int)
+@click.argument("alert_id", type=DB_INT)
 @click.pass_context
 @one_line_errors
 def show_alert(ctx: click.Context, alert_id: int) -> None:
     """One alert in full, with its history of states."""
     config = load(ctx)
-    engine = make_engine(config.database_url)
-    ensure_schema(engine)
+    engine = open_database(config)
     with session_scope(engine) as session:
         alert = alert_store.get_alert(session, alert_id)
         data = alert_json(alert)
         for key in SHOWN:
-            click.echo(f"{key + ':':14} {data[key] if data[key] is not None else '-'}")
+            echo(f"{key + ':':14} {data[key] if data[key] is not None else '-'}")
         if alert.notify_error:
-            click.echo(f"{'delivery:':14} failed {alert.notify_attempts}x: {alert.notify_error}")
-        click.echo("history:")
+            echo(f"{'delivery:':14} failed {alert.notify_attempts}x: {alert.notify_error}")
+        echo("history:")
         for event in alert.events:
             comment = f": {event.comment}" if event.comment else ""
-            click.echo(f"  {formatting.stamp(event.at)} {event.state} by {event.by}{comment}")
+            echo(f"  {formatting.stamp(event.at)} {event.state} by {event.by}{comment}")
 
 
 def _transition(
@@ -156,16 +156,15 @@ def _transition(
     outcome: str | None = None,
 ) -> None:
     config = load(ctx)
-    engine = make_engine(config.database_url)
-    ensure_schema(engine)
+    engine = open_database(config)
     with session_scope(engine) as session:
         alert = alert_store.change_state(session, alert_id, state, by, comment, outcome)
         verdict = f" ({outcome.replace('_', ' ')})" if outcome else ""
-        click.echo(f"alert {alert.id} {alert.state}{verdict} by {by}")
+        echo(f"alert {alert.id} {alert.state}{verdict} by {by}")
 
 
 @alerts.command("ack")
-@click.argument("alert_id", type=int)
+@click.argument("alert_id", type=DB_INT)
 @click.option("--comment", help="Why, for the alert's history.")
 @click.option("--by", default=who, show_default="$USER", help="Who acknowledges it.")
 @click.pass_context
@@ -176,7 +175,7 @@ def ack_alert(ctx: click.Context, alert_id: int, comment: str | None, by: str) -
 
 
 @alerts.command("resolve")
-@click.argument("alert_id", type=int)
+@click.argument("alert_id", type=DB_INT)
 @click.option("--comment", help="Why, for the alert's history.")
 @click.option("--by", default=who, show_default="$USER", help="Who resolves it.")
 @click.option(
@@ -202,14 +201,13 @@ def alert_stats(ctx: click.Context, fmt: str) -> None:
     """Per rule: how reviewers resolved its alerts (note updated, false alarm, will not fix),
     and its precision, note updated / (note updated + false alarm)."""
     config = load(ctx)
-    engine = make_engine(config.database_url)
-    ensure_schema(engine)
+    engine = open_database(config)
     with session_scope(engine) as session:
         counts = outcome_counts(session)
     rows = [(rule, by, precision(by)) for rule, by in sorted(counts.items())]
     if fmt == "json":
         document = [{"rule": r, "counts": by, "precision": p} for r, by, p in rows]
-        click.echo(json.dumps(document, indent=2))
+        echo(json.dumps(document, indent=2))
         return
     outcomes = [o.replace("_", " ") for o in alert_store.OUTCOMES]
     columns = ("rule", *outcomes, "precision", "by the check", "not resolved")
@@ -223,7 +221,7 @@ def alert_stats(ctx: click.Context, fmt: str) -> None:
         ]
         for rule, by, p in rows
     ]
-    click.echo("\n".join(formatting.table(columns, table_rows)) if rows else "no alerts yet")
+    echo("\n".join(formatting.table(columns, table_rows)) if rows else "no alerts yet")
 
 
 @click.group()
@@ -244,26 +242,25 @@ def notes_check(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     require_date = true` it is an error (exit 2).
     """
     config = load(ctx)
-    engine = make_engine(config.database_url)
-    ensure_schema(engine)
+    engine = open_database(config)
     with session_scope(engine) as session:
         results, errors = evaluate(
             session, config, list(paths) or list(config.notes.paths), datetime.now(UTC)
         )
     for error in errors:
-        click.echo(f"NOTE ERROR {error}", err=True)
+        echo(f"NOTE ERROR {one_line(str(error))}", err=True)
     for result in results:
-        click.echo(f"{result.name}: {'STALE' if result.findings else 'ok'}")
+        echo(f"{result.name}: {'STALE' if result.findings else 'ok'}")
         if result.note.undated:
-            click.echo(f"  {undated_problem(result.note)}")
+            echo(f"  {undated_problem(result.note)}")
         for finding in result.findings:
-            click.echo(f"  [{finding.rule}] {finding.message}")
+            echo(f"  [{finding.rule}] {finding.message}")
             if finding.source_url:
-                click.echo(f"    source: {finding.source_url}")
+                echo(f"    source: {finding.source_url}")
     stale = sum(1 for r in results if r.findings)
     undated = sum(1 for r in results if r.note.undated)
     tail = f", {undated} undated" if undated else ""
-    click.echo(f"{len(results)} notes checked, {stale} stale, {len(errors)} unreadable{tail}")
+    echo(f"{len(results)} notes checked, {stale} stale, {len(errors)} unreadable{tail}")
     if errors:
         sys.exit(2)
     if stale:
@@ -285,19 +282,21 @@ def notes_show(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     if not paths:
         _show_all(config)
         return
+    roots = [Path(os.path.realpath(folder)) for folder in config.notes.paths]
     notes = []
     for path in paths:
         try:
+            if inside(path.parent, roots):  # in the notes folders: a link out of them is not read
+                check_link(path, roots)
             notes.append(read_note(path))
         except NoteError as exc:
             fail(str(exc))
-    engine = make_engine(config.database_url)
-    ensure_schema(engine)
+    engine = open_database(config)
     with session_scope(engine) as session:
         known = known_bills(load_records(session, config, datetime.now(UTC)))
     for index, note in enumerate(notes):
         if index:
-            click.echo("")
+            echo("")
         _show_one(note, cite(note, config, known))
 
 
@@ -308,38 +307,38 @@ def _date_line(note: Note) -> str:
 
 
 def _show_one(note: Note, citations: NoteCitations) -> None:
-    click.echo(f"{note.path}: {note.title or '(no title)'}")
-    click.echo(_date_line(note))
+    echo(f"{note.path}: {note.title or '(no title)'}")
+    echo(_date_line(note))
     if note.review_every:
-        click.echo(f"review every: {note.review_every.days} days")
+        echo(f"review every: {note.review_every.days} days")
     for subject in citations.subjects:
         claim = f"{subject.claim_stage} ({subject.claim_phrase})" if subject.claim_stage else "-"
-        click.echo(f"  {subject.kind:8} {subject.key}: claims {claim}")
+        echo(f"  {subject.kind:8} {subject.key}: claims {claim}")
         if len(subject.claims) > 1:  # every claim is judged: show each, with its sentence
             for said in subject.claims:
-                click.echo(f'    {said.stage}: "{said.phrase}" in: {said.context}')
+                echo(f'    {said.stage}: "{said.phrase}" in: {said.context}')
     for text in citations.untracked:
-        click.echo(f"  untracked {text}: not in config.toml (add it to track it)")
+        echo(f"  untracked {text}: not in config.toml (add it to track it)")
 
 
 def _show_all(config: Config) -> None:
     files, problems = find_notes(list(config.notes.paths))
     for problem in problems:
-        click.echo(f"NOTE ERROR {problem}", err=True)
+        echo(f"NOTE ERROR {problem}", err=True)
     undated = []
     for path in files:
         try:
             note = read_note(path)
         except NoteError as exc:
-            click.echo(f"NOTE ERROR {exc}", err=True)
+            echo(f"NOTE ERROR {exc}", err=True)
             continue
-        click.echo(f"{note_name(path, config)}: {_date_line(note)}")
+        echo(f"{note_name(path, config)}: {_date_line(note)}")
         if note.undated:
             undated.append(note_name(path, config))
     if undated:
-        click.echo(f"undated ({len(undated)}): {', '.join(undated)}")
+        echo(f"undated ({len(undated)}): {', '.join(undated)}")
     else:
-        click.echo(f"{len(files)} notes, none undated")
+        echo(f"{len(files)} notes, none undated")
 
 
 @click.command()
@@ -353,8 +352,7 @@ def _show_all(config: Config) -> None:
 def news(ctx: click.Context, since: datetime | None, subject: str | None, fmt: str) -> None:
     """News stories kept from the feeds: those citing a tracked item or a keyword."""
     config = load(ctx)
-    engine = make_engine(config.database_url)
-    ensure_schema(engine)
+    engine = open_database(config)
     with session_scope(engine) as session:
         wanted = subject_key(subject, config, session) if subject else None
         found = stories(session, since.replace(tzinfo=UTC) if since else None, wanted)
@@ -371,14 +369,14 @@ def news(ctx: click.Context, since: datetime | None, subject: str | None, fmt: s
             }
             for s in found
         ]
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        echo(json_safe(json.dumps(rows, indent=2, ensure_ascii=False)))
         return
     table_rows = [
         [formatting.day(s.published), s.feed, ", ".join(s.subjects + s.keywords), s.title]
         for s in found
     ]
     columns = ("published", "feed", "cites", "headline")
-    click.echo("\n".join(formatting.table(columns, table_rows)) if table_rows else "no stories")
+    echo("\n".join(formatting.table(columns, table_rows)) if table_rows else "no stories")
 
 
 def subject_key(text: str, config: Config, session: Session) -> str:
@@ -389,6 +387,8 @@ def subject_key(text: str, config: Config, session: Session) -> str:
             return str(measure.name)
     if ":" in text:
         court, _, number = text.partition(":")
+        if not court.strip().isdigit() or not 0 < int(court) < 2**31:
+            fail(f"--subject {text!r}: {court!r} is not a General Court number")
         return f"{int(court)}:{canonical_number(number)}"
     known = [BillRef(b.court, b.number) for b in session.query(Bill)]
     keys = subjects_in(text, config, known, None)

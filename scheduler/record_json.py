@@ -14,10 +14,12 @@ from models.storage.records import RelationView
 from models.storage.schema import Bill
 
 from .formatting import day, stamp
+from .textsafe import json_safe
 
 
 def dumps(document: Any) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    """Indented JSON whose strings cannot act on a terminal (control characters escaped)."""
+    return json_safe(json.dumps(document, indent=2, ensure_ascii=False))
 
 
 def _bill(bill: Bill) -> dict[str, Any]:

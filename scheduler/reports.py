@@ -6,15 +6,15 @@ from datetime import UTC, datetime
 
 from models.config import Config
 from models.reports.status import build_status
-from models.storage.db import ensure_schema, make_engine, session_scope
+from models.storage.db import make_engine, require_schema, session_scope
 
 from . import formatting
 
 
 def render_status(config: Config, fmt: str, now: datetime | None = None) -> str:
     """`status` in `table`, `json` or `markdown`."""
-    engine = make_engine(config.database_url)
-    ensure_schema(engine)
+    engine = make_engine(config.database_url, config.database_lock_timeout, create=False)
+    require_schema(engine)  # reading: never creates a database
     try:
         with session_scope(engine) as session:
             report = build_status(session, config, now or datetime.now(UTC))

@@ -112,6 +112,7 @@ def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
 
 
 def test_status_json_contract_and_unread_bills(project: Project) -> None:
+    project.run("init", check=True)  # reading commands never create the database
     before = json.loads(project.run("status", "--format", "json", check=True).out)
     assert all(b["stage"] is None for m in before["measures"] for b in m["bills"])
     project.run("crawl", check=True)
@@ -143,6 +144,7 @@ def test_status_table_and_markdown(project: Project) -> None:
 
 
 def test_history_of_an_unknown_bill_is_one_line(project: Project) -> None:
+    project.run("init", check=True)  # reading commands never create the database
     result = project.run("history", "S.4242")
     assert result.code == 2
     assert "no stored bill S.4242" in result.err

@@ -85,6 +85,11 @@ FAULTS = [
         "expected JSON, got not JSON",
     ),
     Fault(
+        "JSON nested 100,000 deep",
+        {API: Canned(200, b"[" * 100_000 + b"]" * 100_000, JSON)} | no_page(),
+        "expected JSON, got JSON nested too deep to read",
+    ),
+    Fault(
         "HTML error page with status 200",
         {API: Canned(200, b"<!DOCTYPE html><html><body>Error</body></html>", HTML)} | no_page(),
         "expected JSON, got an HTML page",

@@ -36,6 +36,8 @@ def load_json(text: str, url: str) -> Any:
     """Decode a JSON body, or raise ParseError saying what came instead (an HTML error page...)."""
     try:
         return json.loads(text)
+    except RecursionError:  # a valid but absurdly nested document: refused, not a crash
+        raise ParseError(f"{url}: expected JSON, got JSON nested too deep to read") from None
     except (json.JSONDecodeError, TypeError):
         start = (text or "").lstrip()[:40].replace("\n", " ")
         kind = "an HTML page" if start.lower().startswith(("<!doctype", "<html")) else "not JSON"

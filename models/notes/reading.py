@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -13,11 +15,14 @@ from typing import Any
 
 import yaml
 
+from models.files import FileRefused, read_regular
 from models.legislature.calendar import EASTERN
 from models.legislature.stages import STAGES
 from models.notes.dates import FoundDate as FoundDate  # re-exported: dates are read there
 from models.notes.dates import TextDating, parse_note_date, text_dating
 from models.notes.dates import find_dates as find_dates
+
+from . import safe_yaml
 
 NOTE_SUFFIXES = (".md", ".markdown", ".txt")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -26,12 +31,19 @@ CLAIM_STAGES: tuple[str, ...] = (*STAGES, "pending")
 _BINARY_SNIFF = 8192
 _GIT_TIMEOUT = 10.0
 _MAX_TITLE = 200
+_MAX_PROBLEM = 300  # a problem quotes what it read; never more than this of it
+MAX_PERIOD_DAYS = 36_600  # review_every: at most a century
 
 
 class NoteError(Exception):
-    """A note that cannot be read, already phrased as one line: `<path>: <problem>`."""
+    """A note that cannot be read, already phrased as one line: `<path>: <problem>` (the problem
+    cut to a few hundred characters, whatever it quotes)."""
 
     def __init__(self, path: Path, problem: str) -> None:
+        problem = " ".join(problem.split("\n"))
+        if len(problem) > _MAX_PROBLEM:
+            cut = len(problem) - _MAX_PROBLEM
+            problem = f"{problem[:_MAX_PROBLEM]}… [{cut} more characters cut]"
         super().__init__(f"{path}: {problem}")
         self.path = path
         self.problem = problem
@@ -126,19 +138,10 @@ def _origin(dating: TextDating) -> str:
 
 def _read_text(path: Path, max_bytes: int) -> str:
     try:
-        if path.is_dir():
-            raise NoteError(path, "is a folder, not a note file")
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise NoteError(path, f"too large: {size} bytes (limit {max_bytes})")
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise NoteError(path, "no such file") from None
-    except OSError as exc:
-        raise NoteError(path, f"cannot read: {exc.strerror or exc}") from None
-    if len(data) > max_bytes:
-        raise NoteError(path, f"too large: {len(data)}+ bytes (limit {max_bytes})")
+        data = read_regular(path, max_bytes)  # never blocks on a pipe, never reads a device
+    except FileRefused as exc:
+        problem = "is a folder, not a note file" if exc.problem.startswith("is a folder") else None
+        raise NoteError(path, problem or exc.problem) from None
     if b"\x00" in data[:_BINARY_SNIFF]:
         raise NoteError(path, "binary file (NUL bytes), not a note")
     try:
@@ -167,17 +170,11 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any] | None, s
     return {str(key): value for key, value in loaded.items()}, body
 
 
-# libyaml's parser when PyYAML has it (ten times faster than the pure-Python one, the same values)
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _load_yaml(path: Path, text: str) -> Any:
     try:
-        return yaml.load(text, Loader=_FAST_LOADER)  # a safe loader (no arbitrary objects)
-    except yaml.YAMLError:
-        pass
-    try:  # again with the pure-Python parser, whose messages say what is wrong and where
-        return yaml.safe_load(text)
+        return safe_yaml.load(text)
+    except safe_yaml.UnsafeYaml as exc:
+        raise NoteError(path, f"front matter: {exc} (not read)") from None
     except yaml.YAMLError as exc:
         raise NoteError(path, f"front matter: not valid YAML: {_yaml_problem(exc)}") from None
 
@@ -231,9 +228,10 @@ _PERIOD_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
 def parse_period(text: str) -> timedelta | None:
     """`90d`, `12w`, `3m` (30 days each), `1y` (365 days), also `90 days`; None if not a period."""
     match = _PERIOD.match(text)
-    if not match or int(match.group("n")) == 0:
+    if not match or int(match.group("n")) == 0 or len(match.group("n")) > 6:
         return None
-    return timedelta(days=int(match.group("n")) * _PERIOD_DAYS[match.group("unit")[0].lower()])
+    days = int(match.group("n")) * _PERIOD_DAYS[match.group("unit")[0].lower()]
+    return timedelta(days=days) if days <= MAX_PERIOD_DAYS else None
 
 
 def _fm_period(path: Path, fields: dict[str, Any]) -> timedelta | None:
@@ -244,7 +242,8 @@ def _fm_period(path: Path, fields: dict[str, Any]) -> timedelta | None:
     if period is None:
         raise NoteError(
             path,
-            f"front matter review_every: expected a period like 90d, 12w, 3m or 1y, got {value!r}",
+            "front matter review_every: expected a period like 90d, 12w, 3m or 1y "
+            f"(at most 100y), got {value!r}",
         )
     return period
 
@@ -374,27 +373,68 @@ def find_notes(paths: Sequence[Path]) -> tuple[list[Path], list[NoteError]]:
 
     A file named explicitly is taken whatever its suffix; in folders, *.md, *.markdown and *.txt
     files are taken, except README files and anything hidden (".git", ".obsidian", ".draft.md").
-    A path that does not exist, or a folder that cannot be listed, is a NoteError.
+    A symbolic link found in a folder is followed only when it ends inside one of `paths`; a link
+    out of them, a loop or a dangling link is a NoteError, as is a path that does not exist or a
+    folder that cannot be listed. Pipes, devices and sockets are taken, for read_note to refuse.
     """
     found: set[Path] = set()
     errors: list[NoteError] = []
+    roots = [Path(os.path.realpath(path)) for path in paths]
     for path in paths:
-        if path.is_file():
-            found.add(path)
-        elif path.is_dir():
-            found.update(_walk(path, errors))
-        else:
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
             errors.append(NoteError(path, "no such file or folder"))
+            continue
+        except OSError as exc:
+            errors.append(NoteError(path, _link_problem(exc)))
+            continue
+        if stat.S_ISDIR(mode):
+            found.update(_walk(path, roots, errors))
+        else:
+            found.add(path)
     return sorted(found), errors
 
 
-def _walk(folder: Path, errors: list[NoteError]) -> Iterable[Path]:
+def inside(path: Path, roots: Sequence[Path]) -> bool:
+    """Whether `path`, links resolved, is one of `roots` or inside one of them."""
+    real = Path(os.path.realpath(path))
+    return any(real == root or root in real.parents for root in roots)
+
+
+def check_link(path: Path, roots: Sequence[Path]) -> None:
+    """A NoteError unless `path` is no symbolic link, or one that ends inside `roots`."""
+    if not path.is_symlink():
+        return
+    try:
+        os.stat(path)
+    except OSError as exc:
+        raise NoteError(path, _link_problem(exc)) from None
+    if not inside(path, roots):
+        raise NoteError(path, "symbolic link to a file outside the notes folders (not followed)")
+
+
+def _link_problem(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if exc.errno == errno.ENOENT:
+        return "symbolic link to nothing (dangling)"
+    return f"cannot read: {exc.strerror or exc}"
+
+
+def _walk(folder: Path, roots: Sequence[Path], errors: list[NoteError]) -> Iterable[Path]:
     def failed(exc: OSError) -> None:
         where = Path(exc.filename) if exc.filename else folder
         errors.append(NoteError(where, f"cannot list folder: {exc.strerror or exc}"))
 
-    for root, dirs, files in os.walk(folder, onerror=failed):
+    for root, dirs, files in os.walk(folder, onerror=failed):  # links to folders: not entered
         dirs[:] = [name for name in dirs if not name.startswith(".")]
         for name in files:
             if _is_note_name(name):
-                yield Path(root) / name
+                path = Path(root) / name
+                try:
+                    check_link(path, roots)
+                except NoteError as exc:
+                    errors.append(exc)
+                    continue
+                yield path

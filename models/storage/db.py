@@ -3,41 +3,67 @@
 from __future__ import annotations
 
 import fcntl
+import functools
+import re
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, unquote_plus
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import URL, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+_PASSWORD = re.compile(r"^(?P<head>[^:/?#]+://[^:/?#@]*):(?P<password>.*)@(?P<host>[^@]*)$")
 
 
 class DatabaseUnavailable(Exception):
-    """The database URL cannot be opened or used; the message is one line for the operator."""
+    """The database URL cannot be opened or used; the message is one line for the operator,
+    never holding a password."""
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+def make_engine(url: str, lock_timeout: float = 30.0, create: bool = True) -> Engine:
+    """An engine for `url`; SQLite gets WAL, foreign keys and a busy timeout on every connection,
+    PostgreSQL a lock timeout: a database another process holds locked is an error after
+    `lock_timeout` seconds, never an endless wait. With `create`, a SQLite file's folder is made."""
     kwargs: dict[str, Any] = {}
-    if url.startswith("sqlite"):
-        kwargs["connect_args"] = {"timeout": 30}
-        path = url.split(":///", 1)[1] if ":///" in url else ""
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
     try:
-        engine = create_engine(url, **kwargs)
+        parsed = make_url(url)
+    except (SQLAlchemyError, ValueError):
+        raise DatabaseUnavailable(f"database {redact(url)}: not a database URL") from None
+    if parsed.get_backend_name() == "sqlite":
+        kwargs["connect_args"] = {"timeout": lock_timeout}
+        path = sqlite_path(parsed)
+        if create and path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseUnavailable(f"database {path}: {exc.strerror or exc}") from None
+    elif parsed.get_backend_name() == "postgresql":
+        kwargs["connect_args"] = {"options": f"-c lock_timeout={int(lock_timeout * 1000)}"}
+    try:
+        engine = create_engine(parsed, **kwargs)
     except (SQLAlchemyError, ImportError, ValueError) as exc:
-        raise DatabaseUnavailable(f"database {redact(url)}: {exc}") from None
+        raise DatabaseUnavailable(f"database {redact(url)}: {mask(str(exc), url)}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def sqlite_path(url: str | URL) -> Path | None:
+    """The file of a SQLite URL (None for memory databases and other backends)."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return None
+    return Path(database.removeprefix("file:")) if database.startswith("file:") else Path(database)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -49,20 +75,84 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def redact(url: str) -> str:
-    """The URL with any password replaced, for messages and logs."""
-    if "://" in url and "@" in url.split("://", 1)[1]:
-        scheme, rest = url.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        user = creds.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{host}" if ":" in creds else url
-    return url
+    """The URL with any password replaced, for messages and logs (even a URL that does not
+    parse: everything between the user's `:` and the last `@` is the password)."""
+    match = _PASSWORD.match(url.strip())
+    if match is None:
+        return url
+    return f"{match.group('head')}:***@{match.group('host')}"
+
+
+def mask(text: str, url: str) -> str:
+    """`text` (an error message) with the URL's password removed, in every spelling it may
+    take there: as written in the URL, decoded, or inside the whole URL."""
+    match = _PASSWORD.match(url.strip())
+    if match is None:
+        return text
+    raw = match.group("password")
+    for secret in sorted({raw, unquote(raw), unquote_plus(raw)}, key=len, reverse=True):
+        if secret:
+            text = text.replace(secret, "***")
+    return text
 
 
 def alembic_config(engine: Engine) -> AlembicConfig:
     cfg = AlembicConfig()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # Alembic's options pass through configparser, where `%` starts an interpolation: escaped.
+    cfg.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
+    rendered = engine.url.render_as_string(hide_password=False)
+    cfg.set_main_option("sqlalchemy.url", rendered.replace("%", "%%"))
     return cfg
+
+
+@functools.cache
+def _script() -> ScriptDirectory:
+    """The migration scripts, read once per process (every command asks which revision is in
+    force, and reading them is most of what that costs)."""
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
+    return ScriptDirectory.from_config(cfg)
+
+
+@functools.cache
+def _known_revisions() -> frozenset[str]:
+    return frozenset(revision.revision for revision in _script().walk_revisions())
+
+
+def head_revision(_engine: Engine | None = None) -> str | None:
+    return _script().get_current_head()
+
+
+def _current_revision(engine: Engine) -> str | None:
+    """The schema revision in force, checked to be one this version knows."""
+    try:
+        with engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+    except SQLAlchemyError as exc:
+        raise _unavailable(engine, exc) from None
+    if current is not None and current not in _known_revisions():
+        raise DatabaseUnavailable(
+            f"database {redact(str(engine.url))}: schema revision {current} comes from a newer "
+            f"legistrack (this version of legistrack knows revisions up to "
+            f"{head_revision()}): upgrade legistrack, or check database.url"
+        )
+    return current
+
+
+def check_integrity(engine: Engine) -> None:
+    """A SQLite file's own integrity check (`PRAGMA quick_check`); a damaged file is named."""
+    if engine.dialect.name != "sqlite":
+        return
+    try:
+        with engine.connect() as connection:
+            problems = [str(row[0]) for row in connection.exec_driver_sql("PRAGMA quick_check")]
+    except SQLAlchemyError as exc:
+        raise _unavailable(engine, exc) from None
+    if problems != ["ok"]:
+        raise DatabaseUnavailable(
+            f"database {redact(str(engine.url))} is damaged ({len(problems)} problems, first: "
+            f"{problems[0][:200]}): restore it from a backup"
+        )
 
 
 def upgrade(engine: Engine) -> str | None:
@@ -72,6 +162,7 @@ def upgrade(engine: Engine) -> str | None:
     lock file beside a SQLite database, a transaction advisory lock on PostgreSQL.
     """
     cfg = alembic_config(engine)
+    _current_revision(engine)  # a newer schema is named, never "upgraded" by this version
     try:
         with _migration_file_lock(engine), engine.begin() as connection:
             if engine.dialect.name == "postgresql":
@@ -81,6 +172,9 @@ def upgrade(engine: Engine) -> str | None:
             return MigrationContext.configure(connection).get_current_revision()
     except SQLAlchemyError as exc:
         raise _unavailable(engine, exc) from None
+    except OSError as exc:  # the migration lock file beside the database cannot be made
+        where = exc.filename or redact(str(engine.url))
+        raise DatabaseUnavailable(f"database {where}: {exc.strerror or exc}") from None
 
 
 @contextmanager
@@ -99,16 +193,58 @@ def _migration_file_lock(engine: Engine) -> Iterator[None]:
 
 def needs_upgrade(engine: Engine) -> bool:
     """True when the database is missing tables or behind the newest migration."""
-    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    return _current_revision(engine) != head_revision(engine)
+
+
+def ensure_schema(engine: Engine) -> None:
+    """For commands that write: create or upgrade the schema as needed."""
+    if needs_upgrade(engine):
+        upgrade(engine)
+
+
+def check_writable(engine: Engine) -> None:
+    """Before a command that writes starts work: the database takes a write now (SQLite: a write
+    lock, waited for up to the busy timeout; PostgreSQL: not a read-only session), so a locked
+    or read-only database is one line at the start, not a failure inside a crawl."""
+    url = engine.url.render_as_string(hide_password=False)
     try:
         with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision() != head
+            if engine.dialect.name == "sqlite":
+                raw = connection.connection.dbapi_connection
+                assert raw is not None
+                cursor = raw.cursor()
+                try:
+                    cursor.execute("BEGIN IMMEDIATE")
+                    cursor.execute("ROLLBACK")
+                finally:
+                    cursor.close()
+            elif (
+                engine.dialect.name == "postgresql"
+                and connection.exec_driver_sql("SHOW transaction_read_only").scalar() == "on"
+            ):
+                raise DatabaseUnavailable(describe(Exception("read-only transaction"), url))
+    except sqlite3.Error as exc:
+        raise DatabaseUnavailable(describe(exc, url)) from None
     except SQLAlchemyError as exc:
         raise _unavailable(engine, exc) from None
 
 
-def ensure_schema(engine: Engine) -> None:
-    if needs_upgrade(engine):
+def require_schema(engine: Engine) -> None:
+    """For commands that only read: the database must exist and hold legistrack's schema (an
+    older one is upgraded). A mistyped path is named, never created as an empty database."""
+    path = sqlite_path(engine.url)
+    if path is not None and not path.exists():
+        raise DatabaseUnavailable(
+            f"database {path} does not exist: run `legistrack init` to create it, "
+            "or check database.url"
+        )
+    current = _current_revision(engine)
+    if current is None:
+        raise DatabaseUnavailable(
+            f"database {redact(str(engine.url))} has no legistrack schema: run `legistrack init` "
+            "to create it, or check database.url"
+        )
+    if current != head_revision(engine):
         upgrade(engine)
 
 
@@ -131,9 +267,20 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 
 def _unavailable(engine: Engine, exc: BaseException) -> DatabaseUnavailable:
-    return DatabaseUnavailable(f"database {redact(str(engine.url))}: {_first_line(exc)}")
+    return DatabaseUnavailable(describe(exc, str(engine.url.render_as_string(False))))
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc)
-    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+def describe(exc: BaseException, url: str) -> str:
+    """One line for a database error: which database, what happened in words, no password."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    line = text.splitlines()[0] if text else type(exc).__name__
+    line = mask(line, url)[:300]
+    lowered = line.lower()
+    where = f"database {redact(url)}"
+    if "readonly database" in lowered or "read-only transaction" in lowered:
+        return f"{where} is read-only for this user ({line}): nothing was changed"
+    if "database is locked" in lowered or "lock timeout" in lowered:
+        return f"{where}: database is locked by another process ({line}); try again later"
+    if "malformed" in lowered or "not a database" in lowered:
+        return f"{where} is damaged ({line}): restore it from a backup"
+    return f"{where}: {line}"

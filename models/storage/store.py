@@ -29,6 +29,7 @@ from models.storage.schema import (
 )
 
 logger = logging.getLogger(__name__)
+MAX_ERROR = 1000  # characters of an error message stored
 
 
 class SourceFailure(Exception):
@@ -113,9 +114,18 @@ def finish_run(session: Session, run: CrawlRun, reason: str, now: datetime | Non
         run.status = "ok"
 
 
+def capped(message: str, limit: int = MAX_ERROR) -> str:
+    """An error message as stored: at most `limit` characters (a source's text it quotes can be
+    any length), saying how much was cut."""
+    if len(message) <= limit:
+        return message
+    return f"{message[:limit]}… [{len(message) - limit} more characters cut]"
+
+
 def record_failure(
     session: Session, run: CrawlRun, subject: str, message: str, url: str | None
 ) -> None:
+    message = capped(message)
     session.add(CrawlError(run_id=run.id, subject=subject, url=url, message=message))
     run.failed += 1
     logger.info("%s failed: %s", subject, message)  # the CLI prints each failure once
@@ -125,6 +135,7 @@ def record_problem(
     session: Session, run: CrawlRun, subject: str, message: str, url: str | None
 ) -> None:
     """A part of a source skipped (a malformed feed entry): recorded; the source did not fail."""
+    message = capped(message)
     session.add(CrawlError(run_id=run.id, subject=subject, url=url, message=f"skipped: {message}"))
     logger.info("%s: skipped: %s", subject, message)
 

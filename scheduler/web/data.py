@@ -198,8 +198,10 @@ class Data:
     # -- notes --------------------------------------------------------------------------------
 
     def notes(self, now: datetime) -> tuple[list[NoteResult], list[str]]:
+        """Every configured note judged, and the one-line error of each that could not be."""
         with self.session() as session:
-            return evaluate(session, self.config, list(self.config.notes.paths), now)
+            results, errors = evaluate(session, self.config, list(self.config.notes.paths), now)
+        return results, [str(error) for error in errors]
 
     def note(self, name: str, now: datetime) -> NoteResult:
         results, _errors = self.notes(now)
