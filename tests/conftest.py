@@ -57,18 +57,8 @@ def site(tmp_path: Path, replay_server: ReplayServer) -> ReplayServer:
     the session's server, reset to serve this copy with no override, delay or request seen."""
     root = tmp_path / "site"
     shutil.copytree(FIXTURES / "site", root)
-    reset_replay(replay_server, root)
+    replay_server.reset(root)
     return replay_server
-
-
-def reset_replay(server: ReplayServer, root: Path) -> None:
-    with server._lock:
-        server.root = root.resolve()
-        server.overrides = {}
-        server.fail_all = None
-        server.delay = 0.0
-        server.validators = "none"
-        server.requests = []
 
 
 class Templates:
