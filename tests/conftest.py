@@ -201,6 +201,19 @@ def project(tmp_path: Path, database_url: str, site: ReplayServer) -> Project:
     return Project(tmp_path, config, database_url)
 
 
+@pytest.fixture
+def crawled(project: Project, site: ReplayServer, templates: Templates) -> Project:
+    """`project` after one good crawl of the replay: the crawl is made once per session (a real
+    `legistrack crawl`) and its database copied here."""
+
+    def build(folder: Path, url: str) -> None:
+        config = write_config(folder, url, site.url, DEFAULT_MEASURES)
+        Project(folder, config, url).run("crawl", check=True)
+
+    templates.copy("project: one good crawl", project.database_url, build)
+    return project
+
+
 @dataclass
 class Receiver:
     """A local HTTP endpoint that records what apprise's json:// sends it."""
