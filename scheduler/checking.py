@@ -50,6 +50,25 @@ class CheckReport:
     def stale(self) -> list[NoteResult]:
         return [r for r in self.results if r.findings]
 
+    @property
+    def undated(self) -> list[NoteResult]:
+        return [r for r in self.results if r.note.undated]
+
+
+UNDATED_HINT = 'add a date: a "Last updated: <date>" line, or front matter last_updated'
+
+
+def undated_problem(note: Note) -> str:
+    """What is said of a note without a date in its text or front matter, wherever it is judged."""
+    since = "last commit" if note.date_source == "git" else "modification time"
+    return f"undated: judged as of the file's {since} ({note.date}); {UNDATED_HINT}"
+
+
+def undated_error(path: Path) -> str:
+    """The error line of an undated note under `[notes] require_date = true`."""
+    required = "([notes] require_date = true)"
+    return f"{path}: undated: no date in its text or front matter {required}; {UNDATED_HINT}"
+
 
 def note_name(path: Path, config: Config, folders: dict[Path, Path] | None = None) -> str:
     """How alerts name a note: relative to the config's folder when inside it. `folders` keeps
@@ -70,7 +89,8 @@ def note_name(path: Path, config: Config, folders: dict[Path, Path] | None = Non
 def evaluate(
     session: Session, config: Config, paths: Sequence[Path], now: datetime
 ) -> tuple[list[NoteResult], list[str]]:
-    """Findings for the notes under `paths` (read-only); unreadable notes become error lines."""
+    """Findings for the notes under `paths` (read-only); unreadable notes become error lines, and
+    so do undated ones when `[notes] require_date` is set."""
     files, problems = find_notes(list(paths))
     errors = [str(p) for p in problems]
     records = load_records(session, config, now)
@@ -83,6 +103,9 @@ def evaluate(
             note = read_note(path)
         except NoteError as exc:
             errors.append(str(exc))
+            continue
+        if note.undated and config.notes.require_date:
+            errors.append(undated_error(path))
             continue
         name = note_name(path, config, folders)
         citations = citer.cite(note)
