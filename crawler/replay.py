@@ -5,9 +5,10 @@
 so `/Bills/194/H5316/BillHistory?pageNumber=2` is
 `<root>/Bills/194/H5316/BillHistory/pageNumber=2.html`.
 Tests may also set `overrides` (a path with its query -> status, headers, body) to make one URL
-fail, and read `requests` to see what came. `validators` makes files served from disk carry an
-`ETag` (a hash of the body), a `Last-Modified` (the file's modification time), both or neither,
-and answers a matching `If-None-Match` / `If-Modified-Since` with 304 Not Modified.
+fail, read `requests` to see what came, and clear `open` to hold every answer until it is set
+again (an event to wait for instead of a delay to hope by). `validators` makes files served from
+disk carry an `ETag` (a hash of the body), a `Last-Modified` (the file's modification time), both
+or neither, and answers a matching `If-None-Match` / `If-Modified-Since` with 304 Not Modified.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ class ReplayServer:
         self.delay: float = 0.0  # seconds to wait before answering (a slow remote site)
         self.validators: str = "none"  # none, etag, last-modified or both (files from disk)
         self.requests: list[SeenRequest] = []
+        self.open = threading.Event()  # cleared: each request waits (recorded) until it is set
+        self.open.set()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), self._handler())
         self._server.daemon_threads = True
@@ -86,6 +89,17 @@ class ReplayServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def reset(self, root: Path | str) -> None:
+        """Serve `root` with no override, failure, delay, validator or hold, and no request seen."""
+        with self._lock:
+            self.root = Path(root).resolve()
+            self.overrides = {}
+            self.fail_all = None
+            self.delay = 0.0
+            self.validators = "none"
+            self.requests = []
+        self.open.set()
 
     def requested(self, fragment: str) -> list[SeenRequest]:
         with self._lock:
@@ -118,6 +132,7 @@ class ReplayServer:
                         canned.times -= 1
                         if canned.times <= 0:
                             del server.overrides[key]
+                server.open.wait(timeout=300)
                 if server.fail_all is not None:
                     canned = server.fail_all
                 if canned is None:

@@ -1,14 +1,13 @@
-"""Shared test fixtures: a database (SQLite file, or PostgreSQL when asked), the replay server,
-config files, and running the real `legistrack` entry point."""
+"""Shared test fixtures: a database (SQLite file, or PostgreSQL when asked), databases crawled once
+and copied per test, the replay server, config files, and running the `legistrack` CLI."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
+import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +15,10 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from crawler.replay import ReplayServer
+
+from .running import Result, legistrack_bin, run_cli
+
+__all__ = ["Result", "legistrack_bin", "run_cli"]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PG_ENV = "LEGISTRACK_TEST_DATABASE_URL"
@@ -41,13 +44,88 @@ def database_url(tmp_path: Path) -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def replay_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReplayServer]:
+    """One replay server per test session (per xdist worker); `site` resets it for each test."""
+    with ReplayServer(tmp_path_factory.mktemp("replay")) as server:
+        yield server
+
+
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[ReplayServer]:
-    """The legislature replay (tests/fixtures/site) copied so a test may edit it, served locally."""
+def site(tmp_path: Path, replay_server: ReplayServer) -> ReplayServer:
+    """The legislature replay (tests/fixtures/site) copied so a test may edit it, served locally:
+    the session's server, reset to serve this copy with no override, delay or request seen."""
     root = tmp_path / "site"
     shutil.copytree(FIXTURES / "site", root)
-    with ReplayServer(root) as server:
-        yield server
+    replay_server.reset(root)
+    return replay_server
+
+
+class Templates:
+    """Databases filled once per session (per xdist worker), copied into a test's database: a
+    file copy for SQLite, `CREATE DATABASE ... TEMPLATE` for PostgreSQL."""
+
+    def __init__(self, folder: Path, server_url: str | None) -> None:
+        self.folder = folder
+        self.server_url = server_url
+        self.made: dict[str, str] = {}
+
+    def copy(self, key: str, url: str, build: Callable[[Path, str], None]) -> None:
+        """Fill the empty database at `url` with the template `key`, made by `build(folder,
+        template_url)` the first time it is asked for."""
+        if key not in self.made:
+            folder = self.folder / f"template-{len(self.made)}"
+            folder.mkdir()
+            template = self._new_database(folder)
+            build(folder, template)
+            self.made[key] = template
+        template = self.made[key]
+        if not self.server_url:
+            with (
+                sqlite3.connect(sqlite_path(template)) as src,
+                sqlite3.connect(sqlite_path(url)) as dst,
+            ):
+                src.backup(dst)
+            return
+        name, source = url.rpartition("/")[2], template.rpartition("/")[2]
+        admin = create_engine(self.server_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
+        admin.dispose()
+
+    def _new_database(self, folder: Path) -> str:
+        if not self.server_url:
+            return f"sqlite:///{folder / 'template.db'}"
+        name = f"legistrack_template_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(self.server_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        return f"{self.server_url.rpartition('/')[0]}/{name}"
+
+    def drop(self) -> None:
+        if not self.server_url or not self.made:
+            return
+        admin = create_engine(self.server_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for template in self.made.values():
+                name = template.rpartition("/")[2]
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def sqlite_path(url: str) -> str:
+    return url.split(":///", 1)[1]
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    made = Templates(tmp_path_factory.mktemp("templates"), os.environ.get(PG_ENV))
+    try:
+        yield made
+    finally:
+        made.drop()
 
 
 @dataclass
@@ -58,42 +136,16 @@ class Project:
     config: Path
     database_url: str
 
-    def run(self, *args: str, check: bool = False, env: dict[str, str] | None = None) -> Result:
-        return run_cli("--config", str(self.config), *args, check=check, env=env)
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-def legistrack_bin() -> str:
-    """The installed console script (the entry point a user runs)."""
-    candidate = Path(sys.executable).parent / "legistrack"
-    found = str(candidate) if candidate.exists() else shutil.which("legistrack")
-    assert found, "the legistrack console script is not installed (pip install -e .)"
-    return found
-
-
-def run_cli(
-    *args: str, check: bool = False, env: dict[str, str] | None = None, cwd: Path | None = None
-) -> Result:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("LEGISTRACK_")}
-    full_env.update(env or {})
-    proc = subprocess.run(
-        [legistrack_bin(), *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        cwd=cwd,
-        timeout=300,
-    )
-    result = Result(proc.returncode, proc.stdout, proc.stderr)
-    if check:
-        assert proc.returncode == 0, f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
-    return result
+    def run(
+        self,
+        *args: str,
+        check: bool = False,
+        env: dict[str, str] | None = None,
+        process: bool | None = None,
+    ) -> Result:
+        """`legistrack --config <config> ARGS` (see run_cli: in-process unless it crawls, or
+        `process=True` asks for the real console script)."""
+        return run_cli("--config", str(self.config), *args, check=check, env=env, process=process)
 
 
 def measures_toml(measures: dict[str, list[tuple[int, str]]]) -> str:
@@ -147,6 +199,19 @@ DEFAULT_MEASURES = {
 def project(tmp_path: Path, database_url: str, site: ReplayServer) -> Project:
     config = write_config(tmp_path, database_url, site.url, DEFAULT_MEASURES)
     return Project(tmp_path, config, database_url)
+
+
+@pytest.fixture
+def crawled(project: Project, site: ReplayServer, templates: Templates) -> Project:
+    """`project` after one good crawl of the replay: the crawl is made once per session (a real
+    `legistrack crawl`) and its database copied here."""
+
+    def build(folder: Path, url: str) -> None:
+        config = write_config(folder, url, site.url, DEFAULT_MEASURES)
+        Project(folder, config, url).run("crawl", check=True)
+
+    templates.copy("project: one good crawl", project.database_url, build)
+    return project
 
 
 @dataclass

@@ -1,4 +1,6 @@
-"""The command line through its real entry point: help, config errors, demo, status formats."""
+"""The command line: help, config errors, demo, status formats. Crawls, the demo and one test of
+each kind (help, a config error, a database error, crawl then status) run the real console script;
+the other commands run in-process (tests/running.py)."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ ROOT = Path(__file__).parent.parent
 
 @pytest.mark.parametrize("command", [[], *(c.split() for c in COMMANDS)])
 def test_every_command_has_help(command: list[str]) -> None:
-    result = run_cli(*command, "--help", check=True)
+    result = run_cli(*command, "--help", check=True, process=not command)  # the script's own
     assert result.out.startswith("Usage: legistrack")
     assert len(result.out.splitlines()) > 3
 
@@ -65,7 +67,7 @@ def test_bad_config_is_one_line_naming_file_and_key(
 ) -> None:
     config = tmp_path / "config.toml"
     config.write_text(text)
-    result = run_cli("--config", str(config), "status")
+    result = run_cli("--config", str(config), "status", process=case == "syntax")
     assert result.code == 2, case
     lines = result.err.strip().splitlines()
     assert len(lines) == 1, result.err
@@ -105,7 +107,7 @@ def test_relative_sqlite_path_resolves_against_the_config_folder(tmp_path: Path)
 def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text('[database]\nurl = "postgresql+psycopg://nobody@127.0.0.1:1/none"\n')
-    result = run_cli("--config", str(config), "status")
+    result = run_cli("--config", str(config), "status", process=True)
     assert result.code == 2
     lines = result.err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("legistrack: error: database "), result.err
@@ -135,7 +137,7 @@ def test_status_json_contract_and_unread_bills(project: Project) -> None:
 
 def test_status_table_and_markdown(project: Project) -> None:
     project.run("crawl", check=True)
-    table = project.run("status", check=True).out
+    table = project.run("status", check=True, process=True).out  # crawl, then status: for real
     assert "Made-up measure — passed_both (live bill H.1002)" in table
     assert "H.2002 (999) [HD.2001]" in table
     markdown = project.run("status", "--format", "markdown", check=True).out

@@ -55,8 +55,8 @@ def test_first_crawl_stores_every_bill(project: Project) -> None:
     assert bills["999:S.1003"]["stage_date"] == "2025-05-01"
 
 
-def test_unchanged_recrawl_adds_no_snapshot_but_records_the_check(project: Project) -> None:
-    project.run("crawl", check=True)
+def test_unchanged_recrawl_adds_no_snapshot_but_records_the_check(crawled: Project) -> None:
+    project = crawled  # after one good crawl (made once per session)
     first = status(project)
     result = project.run("crawl", check=True)
     assert "5 bills checked, 0 changed, 0 failed" in result.out
@@ -68,9 +68,9 @@ def test_unchanged_recrawl_adds_no_snapshot_but_records_the_check(project: Proje
 
 
 def test_changed_history_adds_exactly_one_snapshot_for_that_bill(
-    project: Project, site: ReplayServer
+    crawled: Project, site: ReplayServer
 ) -> None:
-    project.run("crawl", check=True)
+    project = crawled  # after one good crawl (made once per session)
     path = site.root / "api/GeneralCourts/999/Documents/S1003/DocumentHistoryActions.json"
     rows = json.loads(path.read_text())
     rows.append(
@@ -93,9 +93,9 @@ def test_changed_history_adds_exactly_one_snapshot_for_that_bill(
 
 
 def test_api_500_falls_back_to_the_html_page_with_the_same_stage(
-    project: Project, site: ReplayServer
+    crawled: Project, site: ReplayServer
 ) -> None:
-    project.run("crawl", check=True)
+    project = crawled  # after one good crawl (made once per session)
     before = status(project)["999:H.1001"]
     # A re-crawl asks the API for the stored bill's history first: that is what fails.
     history = "/api/GeneralCourts/999/Documents/H1001/DocumentHistoryActions"
@@ -160,8 +160,8 @@ def test_404_is_a_recorded_failure_and_the_others_are_saved(
     engine.dispose()
 
 
-def test_a_docket_with_a_bill_number_is_tracked_under_both(project: Project) -> None:
-    project.run("crawl", check=True)
+def test_a_docket_with_a_bill_number_is_tracked_under_both(crawled: Project) -> None:
+    project = crawled  # after one good crawl (made once per session)
     bill = status(project)["999:H.2002"]
     assert bill["docket"] == "HD.2001"
     assert bill["stage"] == "reported_favorably"
@@ -171,8 +171,8 @@ def test_a_docket_with_a_bill_number_is_tracked_under_both(project: Project) -> 
     assert "docket HD.2001" in by_number
 
 
-def test_stricken_rows_are_skipped_and_rows_sorted(project: Project) -> None:
-    project.run("crawl", check=True)
+def test_stricken_rows_are_skipped_and_rows_sorted(crawled: Project) -> None:
+    project = crawled  # after one good crawl (made once per session)
     snapshot = snapshots_of(project.database_url, 999, "S.1003")[0]
     actions = json.loads(snapshot.content)["actions"]
     assert len(actions) == 4  # five rows, one stricken
@@ -180,9 +180,9 @@ def test_stricken_rows_are_skipped_and_rows_sorted(project: Project) -> None:
 
 
 def test_empty_history_where_there_was_one_is_a_failure_not_a_change(
-    project: Project, site: ReplayServer
+    crawled: Project, site: ReplayServer
 ) -> None:
-    project.run("crawl", check=True)
+    project = crawled  # after one good crawl (made once per session)
     site.overrides["/api/GeneralCourts/999/Documents/S1003/DocumentHistoryActions"] = Canned(
         200, b"[]", {"Content-Type": "application/json"}
     )

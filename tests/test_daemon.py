@@ -209,13 +209,15 @@ def test_a_hung_crawl_is_ended_at_the_timeout_and_recorded(
     daemon_project: Project, site: ReplayServer
 ) -> None:
     config = daemon_project.config
-    config.write_text(config.read_text().replace("timeout = 60", "timeout = 3"))
-    site.delay = 20  # slower than the timeout: the child must be ended
+    # Long enough for the child to start its run on a busy machine; its first request then
+    # waits at the replay server's closed gate until the timeout ends it.
+    config.write_text(config.read_text().replace("timeout = 60", "timeout = 20"))
+    site.open.clear()
     result = daemon_project.run("poll", "--all")
-    site.delay = 0
+    site.open.set()
     assert result.code == 2
     assert "legislature: timeout, " in result.err
     sources = daemon_project.run("sources", check=True).out
-    assert "timed out after 3 s" in sources
+    assert "timed out after 20 s" in sources
     assert processes_using(daemon_project.config) == []
     assert "1 bills checked" in daemon_project.run("crawl", check=True).out  # next crawl works
