@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -15,15 +15,18 @@ from sqlalchemy.orm import Session
 from models.config import Config, configured_sources
 from models.notes.citations import Citer, NoteCitations, note_facts
 from models.notes.reading import Note, NoteError, find_notes, read_note
+from models.notes.web import WebNote, judged_version
 from models.reports.notecheck import known_bills, load_news, load_orders, load_records
-from models.rules.sources import SOURCES_NOTE, failing_findings
+from models.rules.sources import SOURCES_NOTE, SourceHealth, failing_findings
 from models.rules.staleness import Finding, check_note, new_orders
 from models.storage import alerts as alert_store
 from models.storage.db import session_scope
 from models.storage.health import source_health
 from models.storage.schema import Alert
+from models.storage.webnotes import edit_links
 
 from . import notify
+from .webnotes import page_health, stored_web_notes
 
 logger = logging.getLogger(__name__)
 ORDERS_NOTE = "(executive orders)"  # the "note" of new_order alerts: no note cites them yet
@@ -35,6 +38,7 @@ class NoteResult:
     note: Note
     citations: NoteCitations
     findings: list[Finding]
+    web: WebNote | None = None  # a note published on the web (its name is the page URL)
 
 
 @dataclass
@@ -68,9 +72,14 @@ def note_name(path: Path, config: Config, folders: dict[Path, Path] | None = Non
 
 
 def evaluate(
-    session: Session, config: Config, paths: Sequence[Path], now: datetime
+    session: Session,
+    config: Config,
+    paths: Sequence[Path],
+    now: datetime,
+    web: Sequence[WebNote] = (),
 ) -> tuple[list[NoteResult], list[str]]:
-    """Findings for the notes under `paths` (read-only); unreadable notes become error lines."""
+    """Findings for the notes under `paths` and the web notes `web` (read-only); unreadable
+    notes become error lines."""
     files, problems = find_notes(list(paths))
     errors = [str(p) for p in problems]
     records = load_records(session, config, now)
@@ -89,6 +98,15 @@ def evaluate(
         found = check_note(note_facts(note, name, citations), records, now, orders, news)
         findings = [f for f in found if f.rule in config.rules]
         results.append(NoteResult(name, note, citations, findings))
+    for page in web:
+        citations = citer.cite(page.note)
+        found = check_note(note_facts(page.note, page.url, citations), records, now, orders, news)
+        findings = [
+            replace(f, note_says=judged_version(f.note_says, page.version))
+            for f in found
+            if f.rule in config.rules
+        ]
+        results.append(NoteResult(page.url, page.note, citations, findings, page))
     return results, errors
 
 
@@ -96,7 +114,10 @@ def run_check(engine: Engine, config: Config, now: datetime, send: bool = True) 
     """The full check: evaluate every configured note, store alerts, send the undelivered ones."""
     report = CheckReport()
     with session_scope(engine) as session:
-        report.results, report.errors = evaluate(session, config, config.notes.paths, now)
+        web, gone = stored_web_notes(session, config)
+        report.results, report.errors = evaluate(session, config, config.notes.paths, now, web)
+        for url, reason in gone.items():
+            report.resolved += [a.id for a in alert_store.resolve_note(session, url, reason, now)]
         unreadable = {e.split(": ", 1)[0] for e in report.errors}
         outcomes = alert_store.record_all(
             session, {result.name: result.findings for result in report.results}, now
@@ -109,7 +130,10 @@ def run_check(engine: Engine, config: Config, now: datetime, send: bool = True) 
             outcome = alert_store.record_findings(session, ORDERS_NOTE, fresh, now)
             session.flush()
             report.new += [a.id for a in outcome.new + outcome.reopened]
-        healths = [source_health(session, source) for source in configured_sources(config)]
+        healths: list[SourceHealth] = [
+            source_health(session, source) for source in configured_sources(config)
+        ]
+        healths += page_health(session, config)
         failing = failing_findings(healths, config.schedule.failures_before_alert)
         outcome = alert_store.record_findings(session, SOURCES_NOTE, failing, now)
         session.flush()
@@ -133,11 +157,12 @@ def deliver(engine: Engine, config: Config, now: datetime, report: CheckReport) 
         if not pending:
             return
         batches: list[list[Alert]] = [pending] if config.alerts.digest else [[a] for a in pending]
+        edits = edit_links(session, {a.note for a in pending})
         for batch in batches:
             title, body = (
-                notify.digest_message(batch)
+                notify.digest_message(batch, edits)
                 if config.alerts.digest
-                else notify.alert_message(batch[0])
+                else notify.alert_message(batch[0], edits.get(batch[0].note))
             )
             result = notify.send(config.alerts.notify, title, body)
             alert_store.mark_delivery(batch, result.ok, result.error, now)

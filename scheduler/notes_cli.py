@@ -27,6 +27,8 @@ from models.storage.schema import Alert, Bill
 from . import formatting
 from .checking import CheckReport, evaluate, run_check
 from .common import fail, load, one_line_errors
+from .webnotes import PageUnreadable, fetch_web_note, stored_web_notes
+from .webnotes_cli import is_url, page_lines, show_web_note
 
 EXIT_STALE = 1
 SHOWN = ("id", "state", "rule", "severity", "note", "subject", "message", "note_says",
@@ -137,6 +139,8 @@ def show_alert(ctx: click.Context, alert_id: int) -> None:
             click.echo(f"{key + ':':14} {data[key] if data[key] is not None else '-'}")
         if alert.notify_error:
             click.echo(f"{'delivery:':14} failed {alert.notify_attempts}x: {alert.notify_error}")
+        for line in page_lines(session, alert.note):
+            click.echo(line)
         click.echo("history:")
         for event in alert.events:
             comment = f": {event.comment}" if event.comment else ""
@@ -182,26 +186,40 @@ def notes() -> None:
 
 
 @notes.command("check")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("targets", nargs=-1, metavar="[PATH|URL]...")
 @click.pass_context
 @one_line_errors
-def notes_check(ctx: click.Context, paths: tuple[Path, ...]) -> None:
-    """Print the findings for PATHS (default: the configured notes); store nothing.
+def notes_check(ctx: click.Context, targets: tuple[str, ...]) -> None:
+    """Print the findings for these notes (default: the configured notes, files and web pages);
+    store nothing. A URL is fetched once, read as a web note and judged.
 
     Exit 1 when any note is stale, 2 when a note could not be read, else 0: a notes repository
     can run this in its own CI.
     """
     config = load(ctx)
+    urls = [t for t in targets if is_url(t)]
+    paths = [Path(t) for t in targets if not is_url(t)]
     engine = make_engine(config.database_url)
     ensure_schema(engine)
+    web, fetch_errors = [], []
+    for url in urls:
+        try:
+            web.append(fetch_web_note(config, url))
+        except PageUnreadable as exc:
+            fetch_errors.append(str(exc))
     with session_scope(engine) as session:
-        results, errors = evaluate(
-            session, config, list(paths) or list(config.notes.paths), datetime.now(UTC)
-        )
+        if not targets:
+            paths, web = list(config.notes.paths), stored_web_notes(session, config)[0]
+        results, errors = evaluate(session, config, paths, datetime.now(UTC), web)
+    errors += fetch_errors
     for error in errors:
         click.echo(f"NOTE ERROR {error}", err=True)
     for result in results:
         click.echo(f"{result.name}: {'STALE' if result.findings else 'ok'}")
+        if result.web is not None and result.findings:
+            click.echo(f"  page: {result.web.url}")
+            if result.web.edit_url:
+                click.echo(f"  edit: {result.web.edit_url}")
         for finding in result.findings:
             click.echo(f"  [{finding.rule}] {finding.message}")
             if finding.source_url:
@@ -215,23 +233,41 @@ def notes_check(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 
 
 @notes.command("show")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("target", metavar="PATH|URL")
+@click.option("--diff", "show_diff", is_flag=True, help="A web note: diff two stored versions.")
+@click.option(
+    "--from", "old", type=int, help="With --diff: the older version (default: the one before)."
+)
+@click.option("--to", "new", type=int, help="With --diff: the newer version (default: the newest).")
 @click.pass_context
 @one_line_errors
-def notes_show(ctx: click.Context, path: Path) -> None:
-    """What legistrack reads in one note: its date, the subjects it cites and what it claims."""
+def notes_show(
+    ctx: click.Context, target: str, show_diff: bool, old: int | None, new: int | None
+) -> None:
+    """What legistrack reads in one note: its date and its source, the subjects it cites and
+    what it claims. For a web note (a URL): its stored versions, and with --diff what changed
+    between two of them."""
     config = load(ctx)
-    try:
-        note = read_note(path)
-    except NoteError as exc:
-        fail(str(exc))
     engine = make_engine(config.database_url)
     ensure_schema(engine)
-    with session_scope(engine) as session:
-        known = known_bills(load_records(session, config, datetime.now(UTC)))
+    if is_url(target):
+        with session_scope(engine) as session:
+            note = show_web_note(session, target, show_diff, old, new, click.echo)
+            known = known_bills(load_records(session, config, datetime.now(UTC)))
+        if note is None:
+            return
+        path = Path(target)
+    else:
+        path = Path(target)
+        try:
+            note = read_note(path)
+        except NoteError as exc:
+            fail(str(exc))
+        with session_scope(engine) as session:
+            known = known_bills(load_records(session, config, datetime.now(UTC)))
+        click.echo(f"{path}: {note.title or '(no title)'}")
     citations = cite(note, config, known)
     weak = " (weak: file modification time)" if note.weak_date else ""
-    click.echo(f"{path}: {note.title or '(no title)'}")
     click.echo(f"date: {note.date or 'unknown'} from {note.date_source}{weak}")
     if note.review_every:
         click.echo(f"review every: {note.review_every.days} days")
