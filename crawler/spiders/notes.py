@@ -9,6 +9,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -42,9 +44,30 @@ class NotesSpider(ConfiguredSpider):
         self.known: dict[str, KnownPage] = {}
         self.asked: set[str] = set()  # page URLs requested (or spared) this crawl
         self.outcomes: dict[str, str] = {}
+        self.swept = False
 
     def source_urls(self) -> list[str]:
         return [url for site in self.conf.notes.sites for url in site.urls()]
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Any:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.sweep, signal=signals.spider_idle)
+        return spider
+
+    def sweep(self) -> None:
+        """When the sitemaps and feeds are read: stored pages of these hosts that nothing listed
+        this crawl (dropped from a sitemap, taken down) are asked for too, conditionally, so a
+        page that is gone is known to be gone (404/410), and one merely unlisted stays judged."""
+        if self.swept:
+            return
+        self.swept = True
+        left = [url for url in sorted(self.known) if url not in self.asked]
+        requests = [r for url in left if self.on_configured_host(url) for r in self.page(url, None)]
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
 
     async def start(self) -> AsyncIterator[Any]:
         engine = make_engine(self.conf.database_url)
@@ -170,7 +193,7 @@ class NotesSpider(ConfiguredSpider):
 
     @staticmethod
     def elsewhere(where: str, url: str) -> Problem:
-        return Problem(where, "not on a configured host: not fetched", url)
+        return Problem(where, f"{url}: not on a configured host, not fetched", url)
 
     def listing_failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
