@@ -14,6 +14,12 @@ def web_date_source(source: str | None) -> str:
     return f"page: {source}" if source else "page: none found"
 
 
+def paragraphs(text: str) -> str:
+    """The extracted text with each line its own block: a page's headings, paragraphs and list
+    items come one per line, and a sentence never runs from one into the next."""
+    return "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 def note_from_page(
     url: str, title: str | None, text: str, day: date | None, source: str | None
 ) -> Note:
@@ -22,7 +28,7 @@ def note_from_page(
     return Note(
         path=Path(url),  # not a file: alerts and output name the note by its URL
         title=title,
-        body=text,
+        body=paragraphs(text),
         date=day,
         date_source=web_date_source(source),
         weak_date=False,
