@@ -16,7 +16,7 @@ from crawler.parsers.webnote import parse_page
 from models.config import Config
 from models.notes.web import WebNote, note_from_page
 from models.rules.sources import SourceHealth
-from models.storage.webnotes import StoredPage, current_pages, is_gone
+from models.storage.webnotes import StoredPage, current_pages, failing_pages, is_gone
 
 
 class PageUnreadable(Exception):
@@ -49,7 +49,7 @@ def stored_web_notes(session: Session, config: Config) -> tuple[list[WebNote], d
     notes: list[WebNote] = []
     gone: dict[str, str] = {}
     for page in configured_pages(session, config):
-        if is_gone(page, threshold):
+        if is_gone(page.failures, page.last_status, threshold):
             gone[page.url] = (
                 f"the page is gone: HTTP {page.last_status} in {page.failures} crawls in a row"
             )
@@ -60,21 +60,23 @@ def stored_web_notes(session: Session, config: Config) -> tuple[list[WebNote], d
 
 
 def page_health(session: Session, config: Config) -> list[SourceHealth]:
-    """Each page failing to be read (not taken down), as a source of its own: `source_failing`
-    is raised for it after `failures_before_alert` crawls in a row, like any source."""
+    """Each page failing to be read, as a source of its own: `source_failing` is raised for it
+    after `failures_before_alert` crawls in a row, like any source. A stored page taken down
+    (404/410) is not failing but gone; a configured page never read once is failing."""
     threshold = config.schedule.failures_before_alert
     return [
         SourceHealth(
             source=f"notes page {page.url}",
             last_run_at=None,
             last_success_at=None,
-            last_failure_at=None,
+            last_failure_at=page.failing_since,
             last_error=page.last_error,
             consecutive_failures=page.failures,
             streak_start_run=None,
         )
-        for page in configured_pages(session, config)
-        if page.failures and not is_gone(page, threshold)
+        for page in (failing_pages(session) if config.notes.sites else [])
+        if _configured(config, page.url)
+        and not (page.stored and is_gone(page.failures, page.last_status, threshold))
     ]
 
 

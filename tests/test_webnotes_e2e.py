@@ -29,8 +29,8 @@ def notes_site(tmp_path: Path) -> Iterator[ReplayServer]:
     shutil.copytree(FIXTURES / "notes_site", root, dirs_exist_ok=True)
     with ReplayServer(root) as server:
         server.validators = "etag"
-        sitemap = root / SITEMAP.strip("/")
-        sitemap.write_text(sitemap.read_text().replace("REPLAY", server.url))
+        for listing in (root / SITEMAP.strip("/"), root / "notes-site" / "feed.xml"):
+            listing.write_text(listing.read_text().replace("REPLAY", server.url))
         yield server
 
 
@@ -175,3 +175,28 @@ def test_pages_elsewhere_are_not_fetched(web: Project, notes_site: ReplayServer)
     assert f"{listing}: skipped: {elsewhere}: not on a configured host, not fetched" in result.err
     assert "is not a configured host" in result.err and "FAILED page" in result.err
     assert not notes_requests(notes_site).count("/notes-site/other")
+
+
+def test_a_feed_lists_the_pages_and_a_page_never_read_raises_source_health(
+    tmp_path: Path, database_url: str, notes_site: ReplayServer
+) -> None:
+    missing = notes_site.url + "/notes-site/wiki/no-such-entry"
+    extra = (
+        f'[notes]\n[[notes.sites]]\nfeed = "{notes_site.url}/notes-site/feed.xml"\n'
+        f'pages = ["{missing}"]\nexclude = ["*/pages/*"]\n'
+    )
+    measures = {"Made-up Senate bill": [(999, "S.1003")]}
+    project = Project(tmp_path, write_config(tmp_path, database_url, notes_site.url, measures,
+                                             extra), database_url)  # fmt: skip
+    project.run("crawl", "--source", "legislature", "--no-check", check=True)
+    for _ in range(3):
+        result = project.run("crawl", "--source", "notes")
+        assert result.code == 2 and f"FAILED page {missing}: HTTP 404" in result.err
+        assert "notes: 3 pages checked" in result.out  # two from the feed (one excluded), 1 failed
+    failing = [a for a in alerts(project) if a["rule"] == "source_failing"]
+    assert [a["subject"] for a in failing] == [f"notes page {missing}"]
+    stale = [a for a in alerts(project) if a["rule"] == "contradicts_note"]
+    assert [a["note"] for a in stale] == [notes_site.url + WIKI]
+    assert LIST not in " ".join(notes_requests(notes_site))
+    quick = project.run("notes", "check", missing)
+    assert quick.code == 2 and f"NOTE ERROR {missing}: HTTP 404" in quick.err

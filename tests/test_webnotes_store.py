@@ -104,7 +104,7 @@ def test_unchanged_reads_and_a_failure_streak(engine: Engine) -> None:
     with session_scope(engine) as session:
         (page,) = current_pages(session)
         assert (page.failures, page.last_status, page.version) == (3, 404, 1)
-        assert is_gone(page, 3) and not is_gone(page, 4)
+        assert is_gone(page.failures, page.last_status, 3) and not is_gone(3, 404, 4)
         row = session.get(WebNotePage, 1)
         assert row is not None and row.failing_since == T0 and row.etag == '"v2"'
         run = start_run(session, "notes", T0)

@@ -220,6 +220,32 @@ def edit_links(session: Session, urls: Iterable[str]) -> dict[str, str]:
     return {p.url: p.edit_url for p in current_pages(session) if p.url in wanted and p.edit_url}
 
 
-def is_gone(page: StoredPage, threshold: int) -> bool:
+def is_gone(failures: int, last_status: int | None, threshold: int) -> bool:
     """A page answered 404 or 410 `threshold` times in a row: it was taken down."""
-    return page.failures >= threshold and page.last_status in GONE_STATUSES
+    return failures >= threshold and last_status in GONE_STATUSES
+
+
+@dataclass(frozen=True)
+class FailingPage:
+    url: str
+    failures: int  # failed reads in a row
+    last_status: int | None
+    last_error: str | None
+    failing_since: datetime | None
+    stored: bool  # a version of it is stored (a page never read cannot be "gone")
+
+
+def failing_pages(session: Session) -> list[FailingPage]:
+    """Every page whose last read failed (stored or never read), with its streak."""
+    query = select(WebNotePage).where(WebNotePage.failures > 0).order_by(WebNotePage.url)
+    return [
+        FailingPage(
+            p.url,
+            p.failures,
+            p.last_status,
+            p.last_error,
+            p.failing_since,
+            p.content_hash is not None,
+        )
+        for p in session.scalars(query)
+    ]
