@@ -12,7 +12,6 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urljoin
 
-import trafilatura
 from bs4 import BeautifulSoup, Tag
 from lxml import etree
 
@@ -66,6 +65,8 @@ def parse_page(html: str, url: str) -> WebPage:
     publication date (`article:published_time`, JSON-LD `datePublished`, a `<time datetime>`).
     A page with no main text is a ParseError (an error page, or a layout that hides its text).
     """
+    import trafilatura  # here: its import costs every crawl process a second, not only notes'
+
     soup = BeautifulSoup(html, "lxml")
     text = trafilatura.extract(
         html, url=url, include_comments=False, include_tables=True, favor_recall=True
