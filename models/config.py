@@ -85,6 +85,7 @@ class NotesSettings:
     notes sites on the web (`[[notes.sites]]`)."""
 
     paths: tuple[Path, ...] = ()
+    require_date: bool = False  # a note with no date in its text or front matter is an error
     sites: tuple[NoteSite, ...] = ()
 
 
@@ -136,6 +137,31 @@ class ScheduleSettings:
     failures_before_alert: int = 3  # consecutive failed runs of a source before source_failing
 
 
+@dataclass(frozen=True)
+class WebUser:
+    """A reviewer who signs in to the review page with a password (stored hashed only)."""
+
+    name: str
+    password_hash: str  # pbkdf2_sha256$iterations$salt$hash (`legistrack serve --hash-password`)
+
+
+WEB_AUTH = ("none", "token", "users", "proxy")
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """The review page (`legistrack serve`, or the daemon with enabled = true)."""
+
+    enabled: bool = False  # the daemon serves the page too
+    host: str = "127.0.0.1"
+    port: int = 8150
+    base_url: str | None = None  # where people reach it; links in notifications and the feed
+    auth: str = "none"  # none (local only) | token | users | proxy
+    token: str | None = None  # auth = "token": the shared secret, `${VAR}` read at start
+    users: tuple[WebUser, ...] = ()  # auth = "users"
+    proxy_header: str = "X-Forwarded-User"  # auth = "proxy": the header the proxy sets
+
+
 RULE_NAMES = SWITCHABLE  # models.rules.registry: every rule, its severity and doc
 
 
@@ -155,6 +181,7 @@ class Config:
     news: NewsSettings = field(default_factory=NewsSettings)
     rules: frozenset[str] = frozenset(RULE_NAMES)  # the rules turned on
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    web: WebSettings = field(default_factory=WebSettings)
 
     def tracked_bills(self) -> list[BillRef]:
         """Every configured bill once, in config order."""
@@ -188,6 +215,7 @@ _SECTIONS: dict[str, set[str]] = {
     "news": _fields(NewsSettings),
     "rules": set(RULE_NAMES),
     "schedule": _fields(ScheduleSettings, drop=("sources",)) | set(SOURCES),
+    "web": _fields(WebSettings),
 }
 
 
@@ -249,7 +277,64 @@ def parse_config(raw: dict[str, Any], path: Path | None) -> Config:
         news=_news(_table(raw, "news", where), where),
         rules=_rules(_table(raw, "rules", where), where),
         schedule=_schedule(_table(raw, "schedule", where), where),
+        web=_web(_table(raw, "web", where), where),
     )
+
+
+def _web(table: dict[str, Any], where: str) -> WebSettings:
+    _check_keys(table, _SECTIONS["web"], where, "web.")
+    defaults = WebSettings()
+    host = _typed(table, "host", str, where, "web.", defaults.host)
+    port = _typed(table, "port", int, where, "web.", defaults.port)
+    if not 0 <= port <= 65535:
+        raise ConfigError(f"{where}: web.port: expected 0 to 65535, got {port}")
+    base_url = _typed(table, "base_url", str, where, "web.", None)
+    if base_url is not None and not re.match(r"^https?://[^/\s]+", base_url):
+        raise ConfigError(f"{where}: web.base_url: expected an http(s) URL, got {base_url!r}")
+    auth = _typed(table, "auth", str, where, "web.", defaults.auth)
+    if auth not in WEB_AUTH:
+        raise ConfigError(f"{where}: web.auth: expected one of {', '.join(WEB_AUTH)}, got {auth!r}")
+    token = _typed(table, "token", str, where, "web.", None)
+    users = _web_users(table.get("users", []), where)
+    if auth == "token" and not token:
+        raise ConfigError(f'{where}: web.token: required with auth = "token"')
+    if auth == "users" and not users:
+        raise ConfigError(f'{where}: web.users: required with auth = "users"')
+    header = _typed(table, "proxy_header", str, where, "web.", defaults.proxy_header)
+    if not re.fullmatch(r"[A-Za-z0-9-]+", header):
+        raise ConfigError(f"{where}: web.proxy_header: not a header name: {header!r}")
+    return WebSettings(
+        enabled=_typed(table, "enabled", bool, where, "web.", False),
+        host=host,
+        port=port,
+        base_url=base_url.rstrip("/") if base_url else None,
+        auth=auth,
+        token=token,
+        users=users,
+        proxy_header=header,
+    )
+
+
+def _web_users(items: Any, where: str) -> tuple[WebUser, ...]:
+    if not isinstance(items, list):
+        raise ConfigError(f"{where}: web.users: expected an array of {{name, password_hash}}")
+    users: list[WebUser] = []
+    for index, item in enumerate(items):
+        key = f"web.users[{index}]"
+        if not isinstance(item, dict) or set(item) != {"name", "password_hash"}:
+            raise ConfigError(f"{where}: {key}: expected {{name = ..., password_hash = ...}}")
+        name, hashed = item["name"], item["password_hash"]
+        if not isinstance(name, str) or not name.strip() or len(name) > 128:
+            raise ConfigError(f"{where}: {key}.name: expected a non-empty name")
+        if not isinstance(hashed, str) or not re.fullmatch(r"pbkdf2_sha256\$\d+\$\S+\$\S+", hashed):
+            raise ConfigError(
+                f"{where}: {key}.password_hash: expected a hash from "
+                "`legistrack serve --hash-password` (never the password itself)"
+            )
+        if name in {u.name for u in users}:
+            raise ConfigError(f"{where}: {key}.name: duplicate user {name!r}")
+        users.append(WebUser(name.strip(), hashed))
+    return tuple(users)
 
 
 def _legislature(table: dict[str, Any], where: str) -> LegislatureSettings:
@@ -380,8 +465,9 @@ def _notes(table: dict[str, Any], where: str, config_path: Path | None) -> Notes
     if not isinstance(paths, list) or not all(isinstance(p, str) and p for p in paths):
         raise ConfigError(f"{where}: notes.paths: expected an array of paths, got {paths!r}")
     base = config_path.resolve().parent if config_path else Path.cwd()
+    require = _typed(table, "require_date", bool, where, "notes.", False)
     sites = _note_sites(table.get("sites", []), where)
-    return NotesSettings(tuple(base / Path(p).expanduser() for p in paths), sites)
+    return NotesSettings(tuple(base / Path(p).expanduser() for p in paths), require, sites)
 
 
 def _note_sites(items: Any, where: str) -> tuple[NoteSite, ...]:

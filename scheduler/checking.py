@@ -54,6 +54,25 @@ class CheckReport:
     def stale(self) -> list[NoteResult]:
         return [r for r in self.results if r.findings]
 
+    @property
+    def undated(self) -> list[NoteResult]:
+        return [r for r in self.results if r.note.undated]
+
+
+UNDATED_HINT = 'add a date: a "Last updated: <date>" line, or front matter last_updated'
+
+
+def undated_problem(note: Note) -> str:
+    """What is said of a note without a date in its text or front matter, wherever it is judged."""
+    since = "last commit" if note.date_source == "git" else "modification time"
+    return f"undated: judged as of the file's {since} ({note.date}); {UNDATED_HINT}"
+
+
+def undated_error(path: Path) -> str:
+    """The error line of an undated note under `[notes] require_date = true`."""
+    required = "([notes] require_date = true)"
+    return f"{path}: undated: no date in its text or front matter {required}; {UNDATED_HINT}"
+
 
 def note_name(path: Path, config: Config, folders: dict[Path, Path] | None = None) -> str:
     """How alerts name a note: relative to the config's folder when inside it. `folders` keeps
@@ -79,7 +98,7 @@ def evaluate(
     web: Sequence[WebNote] = (),
 ) -> tuple[list[NoteResult], list[str]]:
     """Findings for the notes under `paths` and the web notes `web` (read-only); unreadable
-    notes become error lines."""
+    notes become error lines, and so do undated note files when `[notes] require_date` is set."""
     files, problems = find_notes(list(paths))
     errors = [str(p) for p in problems]
     records = load_records(session, config, now)
@@ -92,6 +111,9 @@ def evaluate(
             note = read_note(path)
         except NoteError as exc:
             errors.append(str(exc))
+            continue
+        if note.undated and config.notes.require_date:
+            errors.append(undated_error(path))
             continue
         name = note_name(path, config, folders)
         citations = citer.cite(note)
@@ -159,10 +181,11 @@ def deliver(engine: Engine, config: Config, now: datetime, report: CheckReport) 
         batches: list[list[Alert]] = [pending] if config.alerts.digest else [[a] for a in pending]
         edits = edit_links(session, {a.note for a in pending})
         for batch in batches:
+            link = config.web.base_url
             title, body = (
-                notify.digest_message(batch, edits)
+                notify.digest_message(batch, link, edits)
                 if config.alerts.digest
-                else notify.alert_message(batch[0], edits.get(batch[0].note))
+                else notify.alert_message(batch[0], link, edits.get(batch[0].note))
             )
             result = notify.send(config.alerts.notify, title, body)
             alert_store.mark_delivery(batch, result.ok, result.error, now)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from models.config import Config, configured_sources
 from models.legislature.numbers import canonical_number
-from models.reports.status import relations_of
+from models.reports.status import relations_of, stage_now
 from models.storage.db import ensure_schema, make_engine, session_scope, upgrade
 from models.storage.health import fail_unfinished, source_health
 from models.storage.history import (
@@ -32,6 +32,7 @@ from .maintenance_cli import prune, test_notify
 from .notes_cli import alerts, check, check_and_print, news, notes
 from .reports import render_status
 from .schedule import is_due, next_run, triggers
+from .web.command import serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -268,15 +269,19 @@ def status(ctx: click.Context, fmt: str) -> None:
 @click.pass_context
 @one_line_errors
 def history(ctx: click.Context, number: str, court: int | None, fmt: str) -> None:
-    """A bill's lineage, its snapshots over time, and the actions each one added."""
+    """A bill's stage now (with the session law it became), its lineage, its snapshots over
+    time, and the actions each one added."""
     config = load(ctx)
     engine = make_engine(config.database_url)
     ensure_schema(engine)
     with session_scope(engine) as session:
         bill = one_bill(session, number, court)
+        now = stage_now(session, bill, datetime.now(UTC))
         if fmt == "json":
             relations, changes = relations_of(session, bill), snapshot_changes(session, bill)
-            click.echo(record_json.dumps(record_json.history_json(bill, relations, changes)))
+            document = record_json.history_json(bill, relations, changes)
+            document.update(formatting.stage_now_json(now))
+            click.echo(record_json.dumps(document))
             return
         click.echo(f"{bill.number} ({bill.court}) {bill.title or ''}".rstrip())
         if bill.docket and bill.docket != bill.number:
@@ -284,6 +289,10 @@ def history(ctx: click.Context, number: str, court: int | None, fmt: str) -> Non
         if bill.found_via:
             click.echo(f"fetched by lineage: {bill.found_via}")
         click.echo(f"{bill.url or ''}")
+        if now.stage:
+            click.echo(f"stage now: {now.stage} ({now.stage_reason})")
+        if now.law:
+            click.echo(f"law: {now.law.citation}" + (f" {now.law_url}" if now.law_url else ""))
         for relation in relations_of(session, bill):
             since = f" since {formatting.day(relation.since)}" if relation.since else ""
             click.echo(f"  {relation.type} {relation.number} ({relation.court}){since}")
@@ -403,6 +412,7 @@ cli.add_command(notes)
 cli.add_command(news)
 cli.add_command(prune)
 alerts.add_command(test_notify)
+cli.add_command(serve)
 
 
 def main() -> None:

@@ -11,19 +11,23 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from types import FrameType
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import click
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from models.config import Config, configured_sources
+from models.config import Config, ConfigError, configured_sources
 from models.storage.db import ensure_schema, make_engine
 
 from .checking import run_check
 from .jobs import Children, JobOutcome, crawl_in_child
 from .locks import DatabaseLock
 from .schedule import misfire_grace, triggers
+
+if TYPE_CHECKING:
+    from .web.server import Background
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +96,10 @@ class Daemon:
             signal.signal(signal.SIGINT, self.stop)
             sources = ", ".join(configured_sources(self.config))
             self.say(f"legistrack daemon: started (pid {os.getpid()}), sources: {sources}")
+            web = self._start_web()
             self.scheduler.start()  # blocks until stop() shuts it down
+            if web is not None:
+                web.stop()
             self.children.stop_all(self.config.schedule.stop_grace)
             _join_workers(self.config.schedule.stop_grace + 5)
             self.say("legistrack daemon: stopped")
@@ -100,6 +107,20 @@ class Daemon:
         finally:
             lock.release()
             self.engine.dispose()
+
+    def _start_web(self) -> Background | None:
+        """The review page on a thread, when [web] enabled = true."""
+        if not self.config.web.enabled:
+            return None
+        from .web.security import SetupError
+        from .web.server import Background  # the web stack loads only when asked for
+
+        try:
+            web = Background(self.config, self.say)
+            web.start()
+        except SetupError as exc:
+            raise ConfigError(f"{self.config.path}: {exc}") from None
+        return web
 
 
 def _join_workers(timeout: float) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shlex
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -73,6 +75,9 @@ def run_demo(folder: Path | None, echo: Callable[[str], None]) -> int:
         echo("")
         failed += edit_web_note(server, engine, config, echo)
         engine.dispose()
+    echo("")
+    echo("Review these alerts in your browser (then open http://127.0.0.1:8150/):")
+    echo(f"  {review_command(config.path or folder / 'config.toml')}")
     return 2 if failed else 0
 
 
@@ -108,6 +113,13 @@ def edit_web_note(
         for alert in session.scalars(select(Alert).where(Alert.id.in_(report.resolved))):
             echo(f"  resolved #{alert.id} [{alert.rule}] {alert.note} — {alert.subject}")
     return outcome.failed
+
+
+def review_command(config: Path) -> str:
+    """The one command that serves the review page on the demo's database."""
+    program = Path(sys.argv[0])
+    name = str(program) if program.name == "legistrack" else "legistrack"
+    return f"{shlex.quote(name)} --config {shlex.quote(str(config))} serve"
 
 
 def render_alerts(alerts: list[Alert], edits: Mapping[str, str] | None = None) -> str:

@@ -35,6 +35,7 @@ def status_json(report: StatusReport) -> str:
                 "live_bill": _ref_json(measure.live_bill),
                 "lineage": measure.lineage,
                 "dead_reason": measure.dead_reason,
+                "law": _law_json(measure.live_bill) if measure.live_bill else None,
                 "bills": [_bill_json(bill) for bill in measure.bills],
             }
             for measure in report.measures
@@ -69,6 +70,31 @@ def _bill_json(bill: BillStatus) -> dict[str, Any]:
         "dead_reason": bill.stage_reason if bill.stage in TERMINAL_STAGES else None,
         "successor": _ref_json(bill.successor),
         "session_note": bill.session_note,
+        "law": _law_json(bill),
+    }
+
+
+def stage_now_json(bill: BillStatus) -> dict[str, Any]:
+    """`history --format json`'s added fields: the stage now, and the law the bill became."""
+    stage = (
+        {"stage": bill.stage, "reason": bill.stage_reason, "date": day(bill.stage_date) or None}
+        if bill.stage
+        else None
+    )
+    return {"stage_now": stage, "law": _law_json(bill)}
+
+
+def _law_json(bill: BillStatus) -> dict[str, Any] | None:
+    """The session law a signed bill became: its chapter, year, citation and page."""
+    if bill.law is None:
+        return None
+    law = bill.law
+    return {
+        "chapter": law.chapter,
+        "year": law.year,
+        "kind": law.kind,
+        "citation": law.citation,
+        "url": bill.law_url,
     }
 
 
@@ -140,9 +166,18 @@ def bill_label(bill: BillStatus) -> str:
     return label + marks.get(bill.role, "")
 
 
-def bill_notes(bill: BillStatus) -> list[str]:
-    """What a reader must not miss about a bill: its fate and successor, informal sessions."""
+def _law_link(bill: BillStatus) -> str:
+    citation = bill.law.citation if bill.law else ""
+    return f"[{citation}]({bill.law_url})" if bill.law_url else citation
+
+
+def bill_notes(bill: BillStatus, markdown: bool = False) -> list[str]:
+    """What a reader must not miss about a bill: the law it became, its fate and successor,
+    informal sessions."""
     notes = []
+    if bill.law is not None:
+        plain = bill.law.citation + (f" ({bill.law_url})" if bill.law_url else "")
+        notes.append(f"law: {_law_link(bill) if markdown else plain}")
     if bill.stage in TERMINAL_STAGES and bill.stage_reason:
         fate = bill.stage_reason
         if bill.successor:
@@ -156,7 +191,8 @@ def bill_notes(bill: BillStatus) -> list[str]:
 def measure_heading(measure: MeasureStatus) -> str:
     heading = f"{measure.name} — {measure.stage or 'not read yet'}"
     if measure.live_bill:
-        heading += f" (live bill {measure.live_bill.number})"
+        law = measure.live_bill.law
+        heading += f" (live bill {measure.live_bill.number}{f', {law.citation}' if law else ''})"
     if measure.dead_reason:
         heading += f" ({measure.dead_reason})"
     return heading + (f"\n  lineage: {measure.lineage}" if measure.lineage else "")
@@ -197,6 +233,8 @@ def status_markdown(report: StatusReport) -> str:
         lines += ["", f"## {measure.name}: {measure.stage or 'not read yet'}", ""]
         if measure.live_bill:
             lines.append(f"Live bill: {measure.live_bill.number} ({measure.live_bill.court}).")
+            if measure.live_bill.law:
+                lines.append(f"Law: {_law_link(measure.live_bill)}.")
         if measure.dead_reason:
             lines.append(f"Dead: {measure.dead_reason}.")
         if measure.lineage:
@@ -213,7 +251,7 @@ def status_markdown(report: StatusReport) -> str:
                 f"`{bill.stage}`" if bill.stage else "not read yet",
                 day(bill.stage_date),
                 f"{day(last.date)} {last.branch}: {last.text}" if last else "",
-                "; ".join(x for x in (bill.title, *bill_notes(bill)) if x),
+                "; ".join(x for x in (bill.title, *bill_notes(bill, markdown=True)) if x),
             ]
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     for heading, stages in other_bills(report):

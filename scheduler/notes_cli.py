@@ -15,17 +15,18 @@ from sqlalchemy.orm import Session
 
 from models.config import Config
 from models.legislature.numbers import BillRef, canonical_number
-from models.notes.citations import cite
-from models.notes.reading import NoteError, read_note
+from models.notes.citations import NoteCitations, cite
+from models.notes.reading import Note, NoteError, find_notes, read_note
 from models.reports.notecheck import known_bills, load_records
 from models.sources.news import subjects_in
 from models.storage import alerts as alert_store
 from models.storage.db import ensure_schema, make_engine, session_scope
 from models.storage.news import stories
+from models.storage.review import outcome_counts, precision
 from models.storage.schema import Alert, Bill
 
 from . import formatting
-from .checking import CheckReport, evaluate, run_check
+from .checking import CheckReport, evaluate, note_name, run_check, undated_problem
 from .common import fail, load, one_line_errors
 from .webnotes import PageUnreadable, fetch_web_note, stored_web_notes
 from .webnotes_cli import is_url, page_lines, show_web_note
@@ -46,6 +47,8 @@ def print_check(report: CheckReport) -> None:
         f"checked {len(report.results)} notes ({len(report.errors)} could not be read): "
         f"{len(report.stale)} stale, {len(report.new)} new alerts, {len(report.resolved)} resolved"
     )
+    for result in report.undated:
+        click.echo(f"{result.name}: {undated_problem(result.note)}")
     if report.delivered:
         click.echo(f"notified {report.delivered} alerts")
     if report.delivery_error:
@@ -85,7 +88,7 @@ def check(ctx: click.Context, no_notify: bool) -> None:
 @click.pass_context
 @one_line_errors
 def alerts(ctx: click.Context, state: str, fmt: str) -> None:
-    """Staleness alerts: list them (default), or `show`, `ack` or `resolve` one."""
+    """Staleness alerts: list them (default), `show`, `ack` or `resolve` one, or `stats`."""
     if ctx.invoked_subcommand is not None:
         return
     config = load(ctx)
@@ -112,6 +115,7 @@ def alert_json(alert: Alert) -> dict[str, Any]:
         "rule": alert.rule,
         "severity": alert.severity,
         "state": alert.state,
+        "outcome": alert.outcome,
         "message": alert.message,
         "note_says": alert.note_says,
         "record_says": alert.record_says,
@@ -148,14 +152,20 @@ def show_alert(ctx: click.Context, alert_id: int) -> None:
 
 
 def _transition(
-    ctx: click.Context, alert_id: int, state: str, comment: str | None, by: str
+    ctx: click.Context,
+    alert_id: int,
+    state: str,
+    comment: str | None,
+    by: str,
+    outcome: str | None = None,
 ) -> None:
     config = load(ctx)
     engine = make_engine(config.database_url)
     ensure_schema(engine)
     with session_scope(engine) as session:
-        alert = alert_store.change_state(session, alert_id, state, by, comment)
-        click.echo(f"alert {alert.id} {alert.state} by {by}")
+        alert = alert_store.change_state(session, alert_id, state, by, comment, outcome)
+        verdict = f" ({outcome.replace('_', ' ')})" if outcome else ""
+        click.echo(f"alert {alert.id} {alert.state}{verdict} by {by}")
 
 
 @alerts.command("ack")
@@ -173,11 +183,51 @@ def ack_alert(ctx: click.Context, alert_id: int, comment: str | None, by: str) -
 @click.argument("alert_id", type=int)
 @click.option("--comment", help="Why, for the alert's history.")
 @click.option("--by", default=who, show_default="$USER", help="Who resolves it.")
+@click.option(
+    "--outcome",
+    type=click.Choice(alert_store.OUTCOMES),
+    help="The verdict, counted by `alerts stats`: the note was updated, the alert was a false "
+    "alarm, or the note stays as it is.",
+)
 @click.pass_context
 @one_line_errors
-def resolve_alert(ctx: click.Context, alert_id: int, comment: str | None, by: str) -> None:
+def resolve_alert(
+    ctx: click.Context, alert_id: int, comment: str | None, by: str, outcome: str | None
+) -> None:
     """Resolve an alert by hand (it is not reopened while its evidence stays the same)."""
-    _transition(ctx, alert_id, "resolved", comment, by)
+    _transition(ctx, alert_id, "resolved", comment, by, outcome)
+
+
+@alerts.command("stats")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_context
+@one_line_errors
+def alert_stats(ctx: click.Context, fmt: str) -> None:
+    """Per rule: how reviewers resolved its alerts (note updated, false alarm, will not fix),
+    and its precision, note updated / (note updated + false alarm)."""
+    config = load(ctx)
+    engine = make_engine(config.database_url)
+    ensure_schema(engine)
+    with session_scope(engine) as session:
+        counts = outcome_counts(session)
+    rows = [(rule, by, precision(by)) for rule, by in sorted(counts.items())]
+    if fmt == "json":
+        document = [{"rule": r, "counts": by, "precision": p} for r, by, p in rows]
+        click.echo(json.dumps(document, indent=2))
+        return
+    outcomes = [o.replace("_", " ") for o in alert_store.OUTCOMES]
+    columns = ("rule", *outcomes, "precision", "by the check", "not resolved")
+    table_rows = [
+        [
+            rule,
+            *(str(by.get(o, 0)) for o in alert_store.OUTCOMES),
+            f"{p:.0%}" if p is not None else "-",
+            str(by.get("resolved_by_check", 0)),
+            str(by.get("open", 0) + by.get("acknowledged", 0)),
+        ]
+        for rule, by, p in rows
+    ]
+    click.echo("\n".join(formatting.table(columns, table_rows)) if rows else "no alerts yet")
 
 
 @click.group()
@@ -194,7 +244,9 @@ def notes_check(ctx: click.Context, targets: tuple[str, ...]) -> None:
     store nothing. A URL is fetched once, read as a web note and judged.
 
     Exit 1 when any note is stale, 2 when a note could not be read, else 0: a notes repository
-    can run this in its own CI.
+    can run this in its own CI. A note with no date in its text or front matter is said to be
+    undated (judged as of its file's last commit or modification time); with `[notes]
+    require_date = true` it is an error (exit 2).
     """
     config = load(ctx)
     urls = [t for t in targets if is_url(t)]
@@ -216,6 +268,8 @@ def notes_check(ctx: click.Context, targets: tuple[str, ...]) -> None:
         click.echo(f"NOTE ERROR {error}", err=True)
     for result in results:
         click.echo(f"{result.name}: {'STALE' if result.findings else 'ok'}")
+        if result.note.undated:
+            click.echo(f"  {undated_problem(result.note)}")
         if result.web is not None and result.findings:
             click.echo(f"  page: {result.web.url}")
             if result.web.edit_url:
@@ -225,7 +279,9 @@ def notes_check(ctx: click.Context, targets: tuple[str, ...]) -> None:
             if finding.source_url:
                 click.echo(f"    source: {finding.source_url}")
     stale = sum(1 for r in results if r.findings)
-    click.echo(f"{len(results)} notes checked, {stale} stale, {len(errors)} unreadable")
+    undated = sum(1 for r in results if r.note.undated)
+    tail = f", {undated} undated" if undated else ""
+    click.echo(f"{len(results)} notes checked, {stale} stale, {len(errors)} unreadable{tail}")
     if errors:
         sys.exit(2)
     if stale:
@@ -233,7 +289,7 @@ def notes_check(ctx: click.Context, targets: tuple[str, ...]) -> None:
 
 
 @notes.command("show")
-@click.argument("target", metavar="PATH|URL")
+@click.argument("targets", nargs=-1, metavar="[PATH|URL]...")
 @click.option("--diff", "show_diff", is_flag=True, help="A web note: diff two stored versions.")
 @click.option(
     "--from", "old", type=int, help="With --diff: the older version (default: the one before)."
@@ -242,40 +298,82 @@ def notes_check(ctx: click.Context, targets: tuple[str, ...]) -> None:
 @click.pass_context
 @one_line_errors
 def notes_show(
-    ctx: click.Context, target: str, show_diff: bool, old: int | None, new: int | None
+    ctx: click.Context, targets: tuple[str, ...], show_diff: bool, old: int | None, new: int | None
 ) -> None:
-    """What legistrack reads in one note: its date and its source, the subjects it cites and
-    what it claims. For a web note (a URL): its stored versions, and with --diff what changed
-    between two of them."""
+    """What legistrack reads in notes: each one's date and where it was read, the subjects it
+    cites and every claim it makes of each. A URL is a stored web note: also its edit link and
+    its stored versions, and with --diff what changed between two of them.
+
+    Without PATHS: every configured note, one line each (its date and where it came from), then
+    the undated ones (no date in their text or front matter).
+    """
     config = load(ctx)
+    if not targets:
+        _show_all(config)
+        return
+    files = []
+    for target in targets:
+        if not is_url(target):
+            try:
+                files.append(read_note(Path(target)))
+            except NoteError as exc:
+                fail(str(exc))
     engine = make_engine(config.database_url)
     ensure_schema(engine)
-    if is_url(target):
-        with session_scope(engine) as session:
-            note = show_web_note(session, target, show_diff, old, new, click.echo)
-            known = known_bills(load_records(session, config, datetime.now(UTC)))
-        if note is None:
-            return
-        path = Path(target)
-    else:
-        path = Path(target)
-        try:
-            note = read_note(path)
-        except NoteError as exc:
-            fail(str(exc))
-        with session_scope(engine) as session:
-            known = known_bills(load_records(session, config, datetime.now(UTC)))
-        click.echo(f"{path}: {note.title or '(no title)'}")
-    citations = cite(note, config, known)
-    weak = " (weak: file modification time)" if note.weak_date else ""
-    click.echo(f"date: {note.date or 'unknown'} from {note.date_source}{weak}")
+    with session_scope(engine) as session:
+        known = known_bills(load_records(session, config, datetime.now(UTC)))
+        for index, target in enumerate(targets):
+            if index:
+                click.echo("")
+            if not is_url(target):
+                note = files.pop(0)
+                _show_one(note, cite(note, config, known))
+                continue
+            web = show_web_note(session, target, show_diff, old, new, click.echo)
+            if web is not None:
+                _show_one(web, cite(web, config, known), header=False)
+
+
+def _date_line(note: Note) -> str:
+    if note.undated:
+        return f"date: {note.date or 'unknown'} from {note.date_source}: {undated_problem(note)}"
+    return f"date: {note.date or 'none'} from {note.date_source}: {note.date_from}"
+
+
+def _show_one(note: Note, citations: NoteCitations, header: bool = True) -> None:
+    if header:
+        click.echo(f"{note.path}: {note.title or '(no title)'}")
+    click.echo(_date_line(note))
     if note.review_every:
         click.echo(f"review every: {note.review_every.days} days")
     for subject in citations.subjects:
         claim = f"{subject.claim_stage} ({subject.claim_phrase})" if subject.claim_stage else "-"
         click.echo(f"  {subject.kind:8} {subject.key}: claims {claim}")
+        if len(subject.claims) > 1:  # every claim is judged: show each, with its sentence
+            for said in subject.claims:
+                click.echo(f'    {said.stage}: "{said.phrase}" in: {said.context}')
     for text in citations.untracked:
         click.echo(f"  untracked {text}: not in config.toml (add it to track it)")
+
+
+def _show_all(config: Config) -> None:
+    files, problems = find_notes(list(config.notes.paths))
+    for problem in problems:
+        click.echo(f"NOTE ERROR {problem}", err=True)
+    undated = []
+    for path in files:
+        try:
+            note = read_note(path)
+        except NoteError as exc:
+            click.echo(f"NOTE ERROR {exc}", err=True)
+            continue
+        click.echo(f"{note_name(path, config)}: {_date_line(note)}")
+        if note.undated:
+            undated.append(note_name(path, config))
+    if undated:
+        click.echo(f"undated ({len(undated)}): {', '.join(undated)}")
+    else:
+        click.echo(f"{len(files)} notes, none undated")
 
 
 @click.command()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FIXTURES, Project, run_cli
+from .conftest import FIXTURES, Project, legistrack_bin, run_cli
 
 COMMANDS = [
     "init", "crawl", "status", "history", "diff", "demo", "check", "alerts", "alerts show",
@@ -162,6 +162,8 @@ def test_demo_runs_offline_and_prints_the_status_table(tmp_path: Path) -> None:
     assert re.search(r"S\.997 \(193\)\s+dead\s+2025-01-01", result.out)
     assert re.search(r"S\.3072 \(194\)\s+passed_senate\s+2026-05-07", result.out)
     assert (tmp_path / "demo" / "legistrack.db").exists()
+    config = tmp_path / "demo" / "config.toml"
+    assert result.out.rstrip().splitlines()[-1] == f"  {legistrack_bin()} --config {config} serve"
     status = run_cli(
         "--config", str(tmp_path / "demo" / "config.toml"), "status", "--format", "json"
     )

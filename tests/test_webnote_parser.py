@@ -156,5 +156,5 @@ def test_a_note_from_a_page_is_dated_by_the_page() -> None:
     page = parse_page(read("s1003.html", EDITS), BASE + "wiki/s1003")
     note = note_from_page(BASE + "wiki/s1003", page.title, page.text, page.date, page.date_source)
     assert note.date == date(2025, 6, 3) and not note.weak_date
-    assert note.date_source == "page: 'Last updated:' text"
+    assert (note.date_source, note.date_from) == ("page", "'Last updated:' text")
     assert "passed the Senate in May 2025" in note.body

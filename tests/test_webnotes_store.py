@@ -1,4 +1,4 @@
-"""Web notes in storage, on a real database: migration 0009_web_notes, versions only on change,
+"""Web notes in storage, on a real database: migration 0010_web_notes, versions only on change,
 conditional-read state, failure streaks, the newest version per page, and pruning."""
 
 from __future__ import annotations
@@ -58,14 +58,14 @@ def engine(database_url: str) -> Iterator[Engine]:
 def test_migration_creates_the_tables_as_the_models_declare(database_url: str) -> None:
     engine = make_engine(database_url)
     try:
-        command.upgrade(alembic_config(engine), "0008")
+        command.upgrade(alembic_config(engine), "0009_review_outcomes")
         assert "web_note_pages" not in inspect(engine).get_table_names()
-        command.upgrade(alembic_config(engine), "0009_web_notes")
+        command.upgrade(alembic_config(engine), "0010_web_notes")
         with engine.connect() as connection:
             diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
         mine = [d for d in diffs if "web_note" in repr(d)]
         assert mine == []
-        command.downgrade(alembic_config(engine), "0008")
+        command.downgrade(alembic_config(engine), "0009_review_outcomes")
         assert "web_note_snapshots" not in inspect(engine).get_table_names()
     finally:
         engine.dispose()

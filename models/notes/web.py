@@ -9,11 +9,6 @@ from pathlib import Path
 from models.notes.reading import Note
 
 
-def web_date_source(source: str | None) -> str:
-    """How `notes show` and findings name where a web note's date came from."""
-    return f"page: {source}" if source else "page: none found"
-
-
 def paragraphs(text: str) -> str:
     """The extracted text with each line its own block: a page's headings, paragraphs and list
     items come one per line, and a sentence never runs from one into the next."""
@@ -30,11 +25,12 @@ def note_from_page(
         title=title,
         body=paragraphs(text),
         date=day,
-        date_source=web_date_source(source),
+        date_source="page",  # the page's own metadata or text; where exactly: date_from
         weak_date=False,
         review_every=None,
         tracks=(),
         format="text",
+        date_from=source or "the page states no date",
     )
 
 

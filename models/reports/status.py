@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from models.config import Config, Measure
 from models.legislature import lineage
 from models.legislature.calendar import EASTERN, court, court_ended, formal_sessions_over
+from models.legislature.laws import Law, law_url
 from models.legislature.numbers import BillRef, chamber_of, is_docket
 from models.legislature.stages import TERMINAL_STAGES, stage_of, stage_rank
 from models.sources.orders import status_of
@@ -49,6 +50,8 @@ class BillStatus:
     role: str = "bill"  # bill, companion, or lineage (reached from a configured bill)
     successor: BillRef | None = None
     session_note: str | None = None
+    law: Law | None = None  # the session law it became (signed, or passed over a veto)
+    law_url: str | None = None  # that law's page on the site
 
     @property
     def key(self) -> str:
@@ -254,7 +257,14 @@ def bill_status(stored: StoredBills, bill: Bill, now: datetime, role: str = "bil
         role="lineage" if role == "lineage" or (bill.found_via and role == "bill") else role,
         successor=successor(relations) if stage in TERMINAL_STAGES else None,
         session_note=session_note(bill.court, stage, now),
+        law=result.law if stage else None,
+        law_url=law_url(result.law, bill.url) if stage and result.law else None,
     )
+
+
+def stage_now(session: Session, bill: Bill, now: datetime) -> BillStatus:
+    """One stored bill as the status report shows it (its stage, reason and law) at `now`."""
+    return bill_status(StoredBills.load(session, [bill]), bill, now)
 
 
 def relations_of(session: Session, bill: Bill) -> list[RelationView]:

@@ -12,8 +12,12 @@ from sqlalchemy.orm import Session, selectinload
 from models.rules.staleness import Finding
 from models.storage.schema import Alert, AlertEvent, utcnow
 
+STATES = ("open", "acknowledged", "resolved")  # in the order an alert moves through them
 SYSTEM = "legistrack"  # who, for changes made by the check itself
 ALLOWED = {"acknowledged": {"open"}, "resolved": {"open", "acknowledged"}, "open": {"resolved"}}
+# A reviewer's verdict when resolving: the note was updated (the alert was right), the alert was
+# wrong (false alarm), or it was right but the note stays as it is.
+OUTCOMES = ("note_updated", "false_alarm", "will_not_fix")
 
 
 class AlertError(Exception):
@@ -186,12 +190,20 @@ def resolve_note(
 
 
 def change_state(
-    session: Session, alert_id: int, state: str, by: str, comment: str | None = None
+    session: Session,
+    alert_id: int,
+    state: str,
+    by: str,
+    comment: str | None = None,
+    outcome: str | None = None,
 ) -> Alert:
+    """A reviewer's change; `outcome` (one of OUTCOMES) only when resolving."""
+    if outcome is not None and (state != "resolved" or outcome not in OUTCOMES):
+        raise AlertError(f"outcome {outcome!r}: expected one of {', '.join(OUTCOMES)} to resolve")
     alert = get_alert(session, alert_id)
     if alert.state not in ALLOWED.get(state, set()):
         raise AlertError(f"alert {alert_id} is {alert.state}; it cannot become {state}")
-    _change(alert, state, by, comment, None)
+    _change(alert, state, by, comment, None, outcome)
     session.flush()
     return alert
 
@@ -253,6 +265,16 @@ def _refresh(alert: Alert, finding: Finding, now: datetime) -> None:
     alert.last_seen_at = now
 
 
-def _change(alert: Alert, state: str, by: str, comment: str | None, now: datetime | None) -> None:
+def _change(
+    alert: Alert,
+    state: str,
+    by: str,
+    comment: str | None,
+    now: datetime | None,
+    outcome: str | None = None,
+) -> None:
     alert.state = state
-    alert.events.append(AlertEvent(state=state, by=by, at=now or utcnow(), comment=comment))
+    alert.outcome = outcome
+    alert.events.append(
+        AlertEvent(state=state, by=by, at=now or utcnow(), comment=comment, outcome=outcome)
+    )

@@ -242,6 +242,7 @@ class Alert(Base):
     evidence_key: Mapped[str] = mapped_column(String(64))
     severity: Mapped[str] = mapped_column(String(16))  # stale | review
     state: Mapped[str] = mapped_column(String(16), default="open")  # open, acknowledged, resolved
+    outcome: Mapped[str | None] = mapped_column(String(32))  # a reviewer's verdict when resolved
     message: Mapped[str] = mapped_column(Text)
     note_says: Mapped[str] = mapped_column(Text)
     record_says: Mapped[str] = mapped_column(Text)
@@ -269,6 +270,7 @@ class AlertEvent(Base):
     by: Mapped[str] = mapped_column(String(128))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     comment: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(32))  # with state resolved: the verdict
 
     alert: Mapped[Alert] = relationship(back_populates="events")
 

@@ -1,8 +1,8 @@
-"""Migration 0009_web_notes: notes published on the web, each page with its validators and
+"""Migration 0010_web_notes: notes published on the web, each page with its validators and
 failure streak, and its text snapshots (written only on change, history kept).
 
-Revision ID: 0009_web_notes
-Revises: 0008
+Revision ID: 0010_web_notes
+Revises: 0009_review_outcomes
 Create Date: 2026-12-03 07:40:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 from models.storage.schema import UTCDateTime
 
-revision = "0009_web_notes"
-down_revision = "0008"
+revision = "0010_web_notes"
+down_revision = "0009_review_outcomes"
 branch_labels = None
 depends_on = None
 

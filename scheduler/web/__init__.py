@@ -1,0 +1,1 @@
+"""The maintainers' review page (`legistrack serve`): a web interface beside the CLI."""
