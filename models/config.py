@@ -56,7 +56,7 @@ class CrawlSettings:
 class LegislatureSettings:
     api_url: str = "https://malegislature.gov/api"
     site_url: str = "https://malegislature.gov"
-    lineage_depth: int = 2  # how many relations away from a configured bill a crawl follows
+    lineage_depth: int = 2  # side relations a crawl follows from a configured bill (see lineage)
     track_all: tuple[int, ...] = ()  # courts whose every listed document is tracked
     track_all_keywords: tuple[str, ...] = ()  # if any: only listed documents whose title has one
     track_all_committees: tuple[str, ...] = ()  # if any: only documents referred to one of these

@@ -212,7 +212,13 @@ def sources(ctx: click.Context, fmt: str) -> None:
             (source_health(session, source), next_run(found[source], now))
             for source in configured_sources(config)
         ]
-        summary = polling_summary(session, config.legislature.polling, now)
+        summary = polling_summary(
+            session,
+            config.legislature.polling,
+            now,
+            config.tracked_bills(),
+            config.legislature.lineage_depth,
+        )
     if fmt == "json":
         click.echo(record_json.dumps(record_json.sources_json(healths, summary)))
         return

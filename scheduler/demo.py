@@ -99,7 +99,7 @@ def edit_web_note(
     echo(f"A maintainer edits the web note {server.url}{EDITED}; the notes site is crawled again:")
     body = (DEMO_DATA / "notes_site_edits" / "protect-act.html").read_bytes()
     server.overrides[EDITED] = Canned(200, body, {"Content-Type": "text/html; charset=utf-8"})
-    serve_sitemap(server, SITEMAP.read_text(encoding="utf-8").replace("2026-04-20", "2026-07-15"))
+    serve_sitemap(server, SITEMAP.read_text(encoding="utf-8").replace("2026-04-20", "2026-08-20"))
     outcome = crawl_in_child(engine, config, "notes")
     with session_scope(engine) as session:
         run = session.scalars(

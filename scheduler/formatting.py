@@ -63,6 +63,8 @@ def _bill_json(bill: BillStatus) -> dict[str, Any]:
         "changed_at": stamp(bill.changed_at),
         "role": bill.role,
         "found_via": bill.found_via,
+        "version_of": _ref_json(bill.version_of),
+        "folded_into": _ref_json(bill.folded_into),
         "relations": [
             {"type": r.type, "court": r.court, "number": r.number, "since": day(r.since) or None}
             for r in bill.relations
@@ -178,7 +180,9 @@ def bill_notes(bill: BillStatus, markdown: bool = False) -> list[str]:
     if bill.law is not None:
         plain = bill.law.citation + (f" ({bill.law_url})" if bill.law_url else "")
         notes.append(f"law: {_law_link(bill) if markdown else plain}")
-    if bill.stage in TERMINAL_STAGES and bill.stage_reason:
+    if bill.host_note:  # an amendment text, or a bill whose proposal went on in another
+        notes.append(bill.host_note)
+    elif bill.stage in TERMINAL_STAGES and bill.stage_reason:
         fate = bill.stage_reason
         if bill.successor:
             fate += f"; successor {bill.successor.number} ({bill.successor.court})"

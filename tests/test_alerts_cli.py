@@ -197,7 +197,8 @@ def test_sample_note_is_flagged_for_exactly_what_went_stale(tmp_path: Path) -> N
 
     demo = run_cli("demo", "--dir", str(tmp_path), check=True).out
     status_end = demo.index("checked 4 notes: 2 stale")  # the sample note, and a web note
-    assert demo.index("PROTECT Act — in_conference") < status_end  # alerts after the status table
+    heading = "PROTECT Act — signed (live bill H.5620, Chapter 163 of the Acts of 2026)"
+    assert demo.index(heading) < status_end  # alerts after the status table
     assert "#1 [dead_bill_cited] notes/ma-doc-287g-paradox.txt — 193:S.997" in demo[status_end:]
     out = run_cli("--config", str(tmp_path / "config.toml"), "alerts", "--format", "json").out
     everything = json.loads(out)
@@ -212,6 +213,12 @@ def test_sample_note_is_flagged_for_exactly_what_went_stale(tmp_path: Path) -> N
     assert s997["note_says"].startswith("S.997 (Sen. Adam Gomez): Would prohibit")
     protect = found[("PROTECT Act", "changed_since_note")]
     assert protect["evidence_date"] == "2026-05-07"
-    assert "2026-05-07 Senate: Read third and passed to be engrossed (S.3072" in protect["message"]
+    # The first change is the Senate passing H.5316 (with its own text); the alert names the
+    # signature of the conference report H.5620, reached through lineage (its source).
+    assert (
+        "2026-05-07 Senate: Passed to be engrossed (H.5316, now passed_both)" in protect["message"]
+    )
+    assert "now signed since 2026-08-05" in protect["message"]
+    assert protect["source_url"].endswith("/Bills/194/H5620")
     assert "changed after the note's date (2026-04-12)" in protect["message"]
     assert protect["note_says"].startswith("PROTECT Act (passed House March 2026)")

@@ -150,7 +150,7 @@ def test_history_of_an_unknown_bill_is_one_line(project: Project) -> None:
 
 def test_demo_runs_offline_and_prints_the_status_table(tmp_path: Path) -> None:
     result = run_cli("demo", "--dir", str(tmp_path / "demo"), check=True)
-    assert "legislature: 9 bills checked, 9 changed, 0 failed" in result.out
+    assert "legislature: 11 bills checked, 11 changed, 0 failed" in result.out
     assert "executive_orders: 2 listings and orders checked, 1 changed, 0 failed" in result.out
     assert re.search(r"news: 3 feeds checked, \d+ new, 0 failed", result.out)
     assert "notes: 3 pages checked, 3 changed, 0 failed" in result.out  # the notes site
@@ -158,9 +158,9 @@ def test_demo_runs_offline_and_prints_the_status_table(tmp_path: Path) -> None:
     assert "1 unchanged by 304, 1 unchanged by sitemap lastmod (not fetched)" in result.out
     assert "4 alerts resolved by the edit" in result.out
     assert re.search(r"EO 650\s+2026-01-29\s+in_effect", result.out)
-    assert "PROTECT Act — in_conference" in result.out
+    assert "PROTECT Act — signed (live bill H.5620, Chapter 163 of the Acts of 2026)" in result.out
     assert re.search(r"S\.997 \(193\)\s+dead\s+2025-01-01", result.out)
-    assert re.search(r"S\.3072 \(194\)\s+passed_senate\s+2026-05-07", result.out)
+    assert "note: S.3072, S.3086: amendment text of H.5316 (194)" in result.out
     assert (tmp_path / "demo" / "legistrack.db").exists()
     config = tmp_path / "demo" / "config.toml"
     assert result.out.rstrip().splitlines()[-1] == f"  {legistrack_bin()} --config {config} serve"

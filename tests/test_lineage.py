@@ -88,7 +88,8 @@ def test_unchanged_lineage_recrawl_fetches_nothing_more_and_writes_nothing(
     }
 
 
-@pytest.mark.parametrize(("depth", "fetched"), [(0, {"H1001"}), (1, {"H1001", "H1002"})])
+# The proposal's own line (H.1001's new draft H.1002) costs no step; the other chamber's text does.
+@pytest.mark.parametrize(("depth", "fetched"), [(0, {"H1001"}), (1, {"H1001", "H1002", "S1006"})])
 def test_lineage_depth_bounds_what_is_fetched(
     tmp_path: Path, database_url: str, site: ReplayServer, depth: int, fetched: set[str]
 ) -> None:
@@ -176,8 +177,19 @@ def test_demo_shows_the_protect_act_chain_and_the_successor_of_s997(tmp_path: Pa
     out = run_cli("--config", str(tmp_path / "config.toml"), "status", "--format", "json").out
     measures = {m["name"]: m for m in json.loads(out)["measures"]}
     protect = measures["PROTECT Act"]
-    assert protect["live_bill"] == {"court": 194, "number": "H.5316"}
-    assert protect["lineage"] == "HD.5608; H.5316 (House) / S.3072 (Senate text) -> conference"
+    # The conference report H.5620 is reached through lineage (the config names HD.5608, H.5316
+    # and S.3072); S.3072 and S.3086 are the Senate's amendment texts of H.5316.
+    assert (protect["stage"], protect["live_bill"]) == (
+        "signed",
+        {"court": 194, "number": "H.5620"},
+    )
+    assert protect["lineage"] == (
+        "HD.5608; H.5316 (House) / S.3072, S.3086 (Senate text) -> H.5620 -> signed into law"
+    )
+    protect_bills = {b["number"]: b for b in protect["bills"]}
+    assert protect_bills["H.5620"]["found_via"] == "194:H.5316 reported_by"
+    assert protect_bills["S.3086"]["version_of"] == {"court": 194, "number": "H.5316"}
+    assert protect_bills["H.5316"]["successor"] == {"court": 194, "number": "H.5620"}
     gomez = measures["Gomez 287(g) limits (S.997, refiled as S.1122)"]
     s997 = gomez["bills"][0]
     assert (s997["number"], s997["stage"]) == ("S.997", "dead")
@@ -187,7 +199,8 @@ def test_demo_shows_the_protect_act_chain_and_the_successor_of_s997(tmp_path: Pa
     h1588 = next(b for b in gomez["bills"] if b["number"] == "H.1588")
     assert h1588["role"] == "companion"
     assert relation(h1588, "companion")["number"] == "S.1122"
-    assert all(b["session_note"] for b in protect["bills"])  # 194th, after July 31, 2026
+    # 194th, after July 31, 2026: only HD.5608 is still open (the rest went on, or is law).
+    assert [b["number"] for b in protect["bills"] if b["session_note"]] == ["HD.5608"]
 
 
 def test_diff_between_snapshots(tmp_path: Path, database_url: str, site: ReplayServer) -> None:

@@ -244,7 +244,10 @@ def test_a_news_story_style_note_is_stale_with_its_real_date(demo: Path) -> None
     assert sample == {("193:S.997", "dead_bill_cited"), ("PROTECT Act", "changed_since_note")}
 
 
-UNDATED_NOTE = "Made-up undated note (constructed for tests)\n\nThe PROTECT Act would ban it.\n"
+# A claim that still holds on the demo's record today (the PROTECT Act is law: "would ban" is not).
+UNDATED_NOTE = (
+    "Made-up undated note (constructed for tests)\n\nThe Safe Communities Act would ban it.\n"
+)
 
 
 def test_an_undated_note_is_said_undated_everywhere(demo: Path) -> None:

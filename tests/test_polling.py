@@ -16,7 +16,16 @@ from crawler.parsers.api import parse_document_list
 from crawler.parsers.errors import ParseError
 from crawler.replay import Canned, ReplayServer
 from models.config import ConfigError, parse_config
-from models.legislature.polling import POLL, SKIP_DORMANT, SKIP_FINAL, KnownBill, PollPolicy, decide
+from models.legislature.numbers import BillRef
+from models.legislature.polling import (
+    POLL,
+    SKIP_DORMANT,
+    SKIP_FINAL,
+    KnownBill,
+    PollPolicy,
+    decide,
+    named_bills,
+)
 from models.storage.db import make_engine, session_scope
 from models.storage.schema import CrawlRun, ListedDocument, Snapshot
 
@@ -60,6 +69,27 @@ POLICY = PollPolicy(dormant_after_days=30, dormant_every_hours=24)
 )  # fmt: skip
 def test_decide(bill: KnownBill, policy: PollPolicy, expected: str) -> None:
     assert decide(bill, policy, NOW).action == expected
+
+
+def test_a_named_bill_is_never_dormant() -> None:
+    quiet = known(last_action=NOW - 40 * DAY, checked=NOW - HOUR)
+    assert decide(quiet, POLICY, NOW, dormancy=False).action == POLL
+    ended = known(court=193, checked=datetime(2025, 3, 1, tzinfo=UTC))
+    assert decide(ended, POLICY, NOW, dormancy=False).action == SKIP_FINAL
+
+
+def test_named_bills_follow_the_line_to_its_end_and_side_steps_within_depth() -> None:
+    def bill(number: str, *links: tuple[str, str]) -> KnownBill:
+        followed = tuple((kind, 999, target) for kind, target in links)
+        return KnownBill(1, 999, number, None, "t", "h", None, None, None, NOW, followed=followed)
+
+    line = [("H.1", [("replaced_by", "H.2")]), ("H.2", [("reported_by", "H.3")]),
+            ("H.3", [("other_version", "S.4")]), ("S.4", [("amendment_text", "S.5")])]  # fmt: skip
+    stored = {BillRef(999, n): bill(n, *links) for n, links in line}
+    one = named_bills([BillRef(999, "H.1")], stored, 1)
+    assert one == {BillRef(999, n) for n in ("H.1", "H.2", "H.3", "S.4")}
+    assert BillRef(999, "S.5") in named_bills([BillRef(999, "H.1")], stored, 2)
+    assert named_bills([BillRef(999, "H.1")], stored, 0) == {BillRef(999, "H.1")}
 
 
 def test_a_bill_never_hashed_is_always_read() -> None:
@@ -281,7 +311,8 @@ def test_a_changed_history_fetches_the_document_and_writes_one_snapshot(
 def test_dormant_bills_are_not_read_again_until_due(
     tmp_path: Path, database_url: str, site: ReplayServer
 ) -> None:
-    """Court 999's fixtures act in 2025: dormant. One bill made active (an action yesterday)."""
+    """Court 999's fixtures act in 2025: dormant. One bill made active (an action yesterday).
+    The policy is for bills tracked court-wide: H.1007 and S.1008 come from `track_all`."""
     history = site.root / "api/GeneralCourts/999/Documents/S1003/DocumentHistoryActions.json"
     rows = json.loads(history.read_text())
     yesterday = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S")
@@ -289,20 +320,21 @@ def test_dormant_bills_are_not_read_again_until_due(
         {"Date": yesterday, "Branch": "Senate", "Action": "Reconsidered", "IsStricken": False}
     )
     history.write_text(json.dumps(rows))
-    measures = {"M": [(999, "S.1003"), (999, "H.1007")]}
-    project = court_project(tmp_path, database_url, site, measures=measures,
+    measures = {"M": [(999, "S.1003")]}
+    extra = 'track_all = [999]\ntrack_all_keywords = ["abandoned"]\n'
+    project = court_project(tmp_path, database_url, site, extra, measures=measures,
                             dormant_every_hours=24)  # fmt: skip
     project.run("crawl", "--no-check", check=True)
     start = len(site.requests)
     result = project.run("crawl", "--no-check", check=True)
-    assert "1 bills checked, 0 changed, 0 failed, 1 not due (polling policy)" in result.out
-    assert [p for p, _ in since(site, start)] == [f"{API}/S1003/DocumentHistoryActions"]
+    assert "1 bills checked, 0 changed, 0 failed, 2 not due (polling policy)" in result.out
+    assert [p for p, _ in since(site, start)] == [API, f"{API}/S1003/DocumentHistoryActions"]
     run = last_run(project.database_url)
-    assert (run.checked, run.skipped, run.status) == (1, 1, "ok")
+    assert (run.checked, run.skipped, run.status) == (1, 2, "ok")
     # An operator who turns the policy off gets every bill read on every crawl.
     set_dormancy(project, 24, 0)
     result = project.run("crawl", "--no-check", check=True)
-    assert "2 bills checked, 0 changed, 0 failed (run 3, ok)" in result.out
+    assert "3 bills checked, 0 changed, 0 failed (run 3, ok)" in result.out
 
 
 def test_a_bill_of_an_ended_court_is_not_read_again(
@@ -332,9 +364,10 @@ def test_bills_reached_by_lineage_are_followed_from_stored_relations(
     result = project.run("crawl", "--no-check", check=True)
     assert "3 bills checked, 0 changed, 0 failed, 3 unchanged by 304" in result.out
     assert {p.split("/")[-2] for p, _ in since(site, start)} == {"H1001", "H1002", "S1006"}
+    # A measure's bills and their lineage are read on every crawl, dormant or not.
     set_dormancy(project, 0, 24)
     result = project.run("crawl", "--no-check", check=True)
-    assert "0 bills checked, 0 changed, 0 failed, 3 not due (polling policy)" in result.out
+    assert "3 bills checked, 0 changed, 0 failed, 3 unchanged by 304" in result.out
 
 
 def test_committee_filter_judges_each_listed_document_once(

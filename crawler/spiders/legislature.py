@@ -2,8 +2,10 @@
 
 Bills come from the config's measures and, for `track_all` courts, from the court's document list.
 A stored bill is read history first (conditionally, when the source sent validators); its document
-is fetched only when the bill is new or its history changed. The polling policy skips dormant
-bills between their reads and never re-reads a bill of an ended court once read after its end.
+is fetched only when the bill is new or its history changed. The bills the measures name, and
+those their lineage reaches, are read on every crawl; the polling policy skips dormant bills of
+`track_all` courts between their reads, and never re-reads a bill of an ended court once read
+after its end.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from models.legislature.polling import (
     Listed,
     decide,
     history_digest,
+    named_bills,
 )
 from models.storage.db import ensure_schema, make_engine, session_factory
 from models.storage.polling import load_known, load_listed
@@ -66,6 +69,7 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
         self.via: dict[BillRef, str] = {}  # how a bill fetched by lineage was reached
         self.known: dict[BillRef, KnownBill] = {}  # what the database knows, read at start
         self.listed: dict[BillRef, Listed] = {}  # the committee filter's earlier judgements
+        self.named: set[BillRef] = set()  # the measures' bills and their lineage: never dormant
         self.now = utcnow()
 
     @property
@@ -79,6 +83,8 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         self.known, self.listed = self.load_known()
+        depth = self.conf.legislature.lineage_depth
+        self.named = named_bills(self.refs, self.known, depth)
         for court in self.conf.legislature.track_all:
             yield self.list_request(court)
         for ref in self.refs:
@@ -105,7 +111,8 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
         if known is None:
             yield self.document_request(ref)
             return
-        decision = decide(known, self.conf.legislature.polling, self.now)
+        dormancy = ref not in self.named and BillRef(ref.court, known.number) not in self.named
+        decision = decide(known, self.conf.legislature.polling, self.now, dormancy)
         if decision.action != POLL and not refresh:
             self.outcomes[ref] = "skipped"
             yield BillSkipped(ref.court, known.number, f"{decision.action}: {decision.reason}")
@@ -170,7 +177,7 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
         if not refresh and known.history_hash == history_digest(actions) and actions:
             self.outcomes[ref] = "read"
             yield BillChecked(known.bill_id, ref.court, known.number, False, etag, modified)
-            yield from self._follow(ref, _links(ref.court, actions))
+            yield from self._follow(ref, _links(ref.court, actions, known.number))
             return
         yield self.document_request(ref, (actions, response.url, etag, modified))
 
@@ -368,18 +375,25 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
         item.lineage_depth = depth
         item.found_via = self.via.get(ref)
         yield item
-        yield from self._follow(ref, _links(item.court, item.actions))
+        number = item.bill_number or item.docket_number or item.tracked_number
+        yield from self._follow(ref, _links(item.court, item.actions, number))
 
     def _follow(self, ref: BillRef, links: Iterable[Link]) -> Iterator[Any]:
-        """Read the bills `ref`'s relations lead to (new drafts, the other chamber's version),
-        within the configured depth; a bill read unchanged or skipped follows its stored ones."""
+        """Read the bills `ref`'s relations lead to (new drafts, conference reports, the host a
+        bill was folded into, amendment texts and the bill they amend, the other chamber's
+        version): the proposal's own line to its end, the other relations within the configured
+        depth (lineage.follow_depth); a bill read unchanged or skipped follows its stored ones.
+        What a measure's bill leads to is read on every crawl, like that bill."""
         depth = self.depths.get(ref, 0)
-        if depth >= self.conf.legislature.lineage_depth:
-            return
         for kind, court, number in links:
+            reached = lineage.follow_depth(kind, depth, self.conf.legislature.lineage_depth)
+            if reached is None:
+                continue
             target = BillRef(court, number)
-            if kind in lineage.FOLLOWED and target not in self.depths:
-                self.depths[target] = depth + 1
+            if ref in self.named:
+                self.named.add(target)
+            if target not in self.depths:
+                self.depths[target] = reached
                 self.via[target] = f"{ref.key} {kind}"
                 self.logger.info("%s: following %s to %s", ref.key, kind, target.key)
                 yield from self.bill_requests(target)
@@ -397,5 +411,6 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
 ReadHistory = tuple[list[HistoryAction], str, str | None, str | None]
 
 
-def _links(court: int, actions: list[HistoryAction]) -> list[Link]:
-    return [(r.type, r.court, r.number) for r in lineage.relations_from_actions(court, actions)]
+def _links(court: int, actions: list[HistoryAction], number: str) -> list[Link]:
+    found = lineage.relations_from_actions(court, actions, number)
+    return [(r.type, r.court, r.number) for r in found]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from models.legislature import lineage
 from models.legislature.calendar import EASTERN, court, court_ended
 from models.legislature.numbers import BillRef
 from models.legislature.stages import ActionLike, ordinal
@@ -53,15 +54,18 @@ class Decision:
     reason: str = ""
 
 
-def decide(known: KnownBill, policy: PollPolicy, now: datetime) -> Decision:
-    """Whether a stored bill is read this crawl; a bill never read, or never hashed, always is."""
+def decide(known: KnownBill, policy: PollPolicy, now: datetime, dormancy: bool = True) -> Decision:
+    """Whether a stored bill is read this crawl; a bill never read, or never hashed, always is.
+    `dormancy=False` for the bills the measures name and those their lineage reaches: they are
+    read on every crawl (the dormancy policy is for court-wide tracking); a bill read since its
+    court ended is never read again."""
     checked = known.last_checked_at
     if checked is None or known.history_hash is None:
         return Decision(POLL)
     ends = court(known.court).ends
     if court_ended(known.court, now) and checked.astimezone(EASTERN).date() >= ends:
         return Decision(SKIP_FINAL, f"the {ordinal(known.court)} General Court ended on {ends}")
-    if policy.dormant_every_hours <= 0 or known.last_action_at is None:
+    if not dormancy or policy.dormant_every_hours <= 0 or known.last_action_at is None:
         return Decision(POLL)
     quiet_since = now - timedelta(days=policy.dormant_after_days)
     due = checked + timedelta(hours=policy.dormant_every_hours)
@@ -71,6 +75,25 @@ def decide(known: KnownBill, policy: PollPolicy, now: datetime) -> Decision:
             SKIP_DORMANT, f"no action since {last}; next read after {due:%Y-%m-%d %H:%M}Z"
         )
     return Decision(POLL)
+
+
+def named_bills(
+    configured: Iterable[BillRef], known: Mapping[BillRef, KnownBill], depth: int
+) -> set[BillRef]:
+    """The bills the measures name, and the stored bills their followed relations reach as a
+    crawl follows them (lineage.follow_depth, `depth` side steps); a crawl adds what it finds."""
+    named = set(configured)
+    queue = [(ref, 0) for ref in named]
+    while queue:
+        ref, steps = queue.pop()
+        bill = known.get(ref)
+        for kind, court_number, number in bill.followed if bill else ():
+            reached = lineage.follow_depth(kind, steps, depth)
+            target = BillRef(court_number, number)
+            if reached is not None and target not in named:
+                named.add(target)
+                queue.append((target, reached))
+    return named
 
 
 def history_digest(actions: Sequence[ActionLike]) -> str:

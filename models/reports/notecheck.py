@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from models.config import Config
 from models.legislature.numbers import BillRef
-from models.reports.status import gather, successor
+from models.reports.status import gather, successor, version_host
 from models.rules.staleness import (
     BillRecord,
     NewsRecord,
@@ -25,19 +25,35 @@ from models.storage.schema import Bill
 
 def load_records(session: Session, config: Config, now: datetime) -> dict[str, SubjectRecord]:
     """Every stored bill as a subject, and every configured measure with its gathered bills: each
-    bill read once (models.storage.records), its stages worked out when a rule first asks."""
+    bill read once (models.storage.records), its stages worked out when a rule first asks. An
+    amendment text is judged by the bill it amends; a measure's position comes from its bills,
+    not from the amendment texts of its bills."""
     stored = StoredBills.load(session)
     record_of = {bill.key: _bill_record(stored, bill) for bill in stored.bills}
     records = {key: SubjectRecord(key, "bill", (rec,)) for key, rec in record_of.items()}
+    for bill in stored.bills:
+        host = version_host(stored, bill)
+        if host is not None and host.key in record_of:
+            records[bill.key] = SubjectRecord(bill.key, "bill", (record_of[host.key],))
     for measure in config.measures:
-        keys = [b.key for b in gather(stored, measure, now) if b.stage is not None]
-        members = tuple(record_of[k] for k in keys if k in record_of)
+        gathered = [b for b in gather(stored, measure, now) if b.stage is not None]
+        keys = {b.key for b in gathered}
+        members = tuple(
+            record_of[b.key]
+            for b in gathered
+            if b.key in record_of and not (b.version_of is not None and b.version_of.key in keys)
+        )
         records[measure.name] = SubjectRecord(measure.name, "measure", members)
     return records
 
 
 def known_bills(records: dict[str, SubjectRecord]) -> list[BillRef]:
-    return [r.bills[0].ref for r in records.values() if r.kind == "bill"]
+    found = []
+    for key, record in records.items():
+        if record.kind == "bill":
+            court, _, number = key.partition(":")
+            found.append(BillRef(int(court), number))
+    return found
 
 
 def _bill_record(stored: StoredBills, bill: Bill) -> BillRecord:

@@ -12,14 +12,18 @@ from models.legislature import lineage
 from models.legislature.calendar import EASTERN, court, court_ended, formal_sessions_over
 from models.legislature.laws import Law, law_url
 from models.legislature.numbers import BillRef, chamber_of, is_docket
-from models.legislature.stages import TERMINAL_STAGES, stage_of, stage_rank
+from models.legislature.stages import TERMINAL_STAGES, StageResult, stage_of, stage_rank
 from models.sources.orders import status_of
 from models.storage.orders import all_orders
 from models.storage.records import RelationView, StoredBills
 from models.storage.schema import Bill
 
 # Relations that keep a proposal in one measure when the status gathers its bills.
-GATHERED = frozenset(lineage.PROGRESSION) | {"other_version"}
+GATHERED = frozenset(lineage.PROGRESSION) | {
+    "other_version",
+    "amendment_text",
+    "amendment_text_for",
+}
 
 
 @dataclass(frozen=True)
@@ -52,13 +56,41 @@ class BillStatus:
     session_note: str | None = None
     law: Law | None = None  # the session law it became (signed, or passed over a veto)
     law_url: str | None = None  # that law's page on the site
+    version_of: BillRef | None = None  # an amendment text: the bill it amends (its stage is that)
+    folded_into: BillRef | None = None  # a bill folded into another ("Accompanied S555")
+    continued_in: RelationView | None = None  # how its proposal went on in another bill
+
+    @property
+    def host(self) -> BillRef | None:
+        """The bill that carries this one's proposal now, when it is not a bill of its own."""
+        if self.version_of is not None:
+            return self.version_of
+        went_on = self.continued_in
+        return BillRef(went_on.court, went_on.number) if went_on else None
 
     @property
     def key(self) -> str:
         return f"{self.court}:{self.number}"
 
     @property
+    def host_note(self) -> str | None:
+        """`amendment text of H.5316 (194)`, `folded into S.555 (192) on 2022-03-07 (Accompanied
+        S555)`, `reported as H.5620 (194) on 2026-07-29 (Reported by H5620)`."""
+        if self.version_of is not None:
+            return f"amendment text of {self.version_of.number} ({self.version_of.court})"
+        went_on = self.continued_in
+        if went_on is None:
+            return None
+        text = f"{lineage.CONTINUED_WORDS[went_on.type]} {went_on.number} ({went_on.court})"
+        if went_on.since is not None:
+            text += f" on {went_on.since.astimezone(EASTERN).date().isoformat()}"
+        return text + (f" ({went_on.evidence})" if went_on.evidence else "")
+
+    @property
     def live(self) -> bool:
+        """A bill of its own still moving: not ended, not folded, not another bill's text."""
+        if self.host is not None:
+            return False
         return self.stage is not None and self.stage not in TERMINAL_STAGES
 
 
@@ -159,7 +191,17 @@ def measure_status(stored: StoredBills, measure: Measure, now: datetime) -> Meas
         key=lambda b: (stage_rank(b.stage or "filed"), b.role != "companion", b.stage_date or now),
         default=None,
     )
-    nodes = [lineage.ChainNode(b.court, b.number, b.stage) for b in bills if b.role != "companion"]
+    nodes = [
+        lineage.ChainNode(
+            b.court,
+            b.number,
+            b.stage,
+            b.version_of.key if b.version_of else None,
+            b.folded_into.key if b.folded_into else None,
+        )
+        for b in bills
+        if b.role != "companion"
+    ]
     chain = lineage.chain_text(nodes, edges, best.key if best else None)
     companions = [b for b in bills if b.role == "companion"]
     if companions:
@@ -234,11 +276,23 @@ def with_configured(bill: BillStatus, configured: list[tuple[BillRef, str, BillR
 
 
 def bill_status(stored: StoredBills, bill: Bill, now: datetime, role: str = "bill") -> BillStatus:
+    """A bill as the record shows it. An amendment text takes the stage of the bill it amends; a
+    bill whose proposal went on in another (folded into it, reported by conference as a new bill,
+    replaced by a draft or a reprint) is not live and names that bill."""
     actions = stored.actions(bill)
     result = stage_of(actions, bill.court, now)
     last = actions[-1] if actions else None
     relations = stored.relations(bill)
+    version_of = version_host(stored, bill)
+    if version_of is not None:
+        result = _as_version(stored, version_of, result, now)
+        relations_for_successor = _relations_of(stored, version_of) or relations
+    else:
+        relations_for_successor = relations
+    went_on = continued_in(relations)
+    folded = next((r for r in relations if r.type == "accompanies"), None)
     stage = result.stage if bill.last_checked_at else None
+    ended = stage in TERMINAL_STAGES or went_on is not None
     return BillStatus(
         court=bill.court,
         number=bill.number,
@@ -255,16 +309,58 @@ def bill_status(stored: StoredBills, bill: Bill, now: datetime, role: str = "bil
         relations=tuple(relations),
         found_via=bill.found_via,
         role="lineage" if role == "lineage" or (bill.found_via and role == "bill") else role,
-        successor=successor(relations) if stage in TERMINAL_STAGES else None,
-        session_note=session_note(bill.court, stage, now),
-        law=result.law if stage else None,
-        law_url=law_url(result.law, bill.url) if stage and result.law else None,
+        successor=successor(relations_for_successor) if ended else None,
+        session_note=None if version_of or went_on else session_note(bill.court, stage, now),
+        version_of=version_of,
+        folded_into=BillRef(folded.court, folded.number) if folded else None,
+        continued_in=went_on,
+        law=result.law if stage and not version_of else None,
+        law_url=law_url(result.law, bill.url) if stage and result.law and not version_of else None,
     )
 
 
 def stage_now(session: Session, bill: Bill, now: datetime) -> BillStatus:
     """One stored bill as the status report shows it (its stage, reason and law) at `now`."""
     return bill_status(StoredBills.load(session, [bill]), bill, now)
+
+
+def continued_in(relations: list[RelationView]) -> RelationView | None:
+    """The relation saying this bill's proposal went on in another bill, if any."""
+    for kind in lineage.CONTINUED:
+        for relation in relations:
+            if relation.type == kind:
+                return relation
+    return None
+
+
+def _relations_of(stored: StoredBills, ref: BillRef) -> list[RelationView]:
+    bill = stored.find(ref)
+    return stored.relations(bill) if bill is not None else []
+
+
+def version_host(stored: StoredBills, bill: Bill, hops: int = 3) -> BillRef | None:
+    """The bill a document is an amendment text of: stated by it or by that bill, or inherited
+    from the text it reprints ("Text of S3072, printed as amended")."""
+    relations = stored.relations(bill)
+    for relation in relations:
+        if relation.type in lineage.VERSION_OF:
+            return BillRef(relation.court, relation.number)
+    for relation in relations:
+        original = stored.find(BillRef(relation.court, relation.number))
+        if relation.type == "reprint_of" and original is not None and hops > 0:
+            host = version_host(stored, original, hops - 1)
+            if host is not None:
+                return host
+    return None
+
+
+def _as_version(stored: StoredBills, host: BillRef, own: StageResult, now: datetime) -> StageResult:
+    """An amendment text's stage: the stage of the bill it amends, when that bill is stored."""
+    bill = stored.find(host)
+    if bill is None:
+        return replace(own, reason=f"amendment text of {host.number} ({host.court}), not read yet")
+    theirs = stage_of(stored.actions(bill), bill.court, now)
+    return replace(theirs, reason=f"amendment text of {bill.number}: {theirs.reason}")
 
 
 def relations_of(session: Session, bill: Bill) -> list[RelationView]:

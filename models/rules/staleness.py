@@ -178,7 +178,9 @@ def position_at(record: SubjectRecord, when: datetime) -> Position:
 
 
 def first_change_after(record: SubjectRecord, since: datetime, now: datetime) -> Position | None:
-    """The first position after `since` that differs from the one at `since` (None: unchanged)."""
+    """The first action after `since` that moved the subject: the first position whose stage
+    differs from the one at `since` and that a dated row (or the court's end) set. A hand-over to
+    a new bill that has no stage-setting row yet (a new draft just filed) moved nothing."""
     before = position_at(record, since).stage
     instants = sorted(
         {when for b in record.bills for when in b.timeline.dates(since, now)}
@@ -186,9 +188,14 @@ def first_change_after(record: SubjectRecord, since: datetime, now: datetime) ->
     )
     for instant in instants:
         position = position_at(record, instant)
-        if position.stage != before:
+        if position.stage != before and _dated_change(position):
             return position
     return None
+
+
+def _dated_change(position: Position) -> bool:
+    result = position.result
+    return result is not None and result.date is not None
 
 
 def check_note(

@@ -18,6 +18,7 @@ from models.legislature.polling import (
     PollingSummary,
     PollPolicy,
     decide,
+    named_bills,
 )
 from models.storage.schema import Bill, BillRelation, ListedDocument
 
@@ -62,9 +63,23 @@ def load_listed(session: Session, courts: Iterable[int]) -> dict[BillRef, Listed
     }
 
 
-def polling_summary(session: Session, policy: PollPolicy, now: datetime) -> PollingSummary:
-    bills = {known.bill_id: known for known in load_known(session).values()}.values()
-    actions = [decide(known, policy, now).action for known in bills]
+def polling_summary(
+    session: Session,
+    policy: PollPolicy,
+    now: datetime,
+    configured: Iterable[BillRef] = (),
+    depth: int = 0,
+) -> PollingSummary:
+    """What the next crawl would do; the bills `configured` (the measures') and the stored bills
+    their lineage reaches within `depth` are never dormant."""
+    everything = load_known(session)
+    named = named_bills(configured, everything, depth)
+    named_ids = {everything[ref].bill_id for ref in named if ref in everything}
+    bills = {known.bill_id: known for known in everything.values()}.values()
+    actions = [
+        decide(known, policy, now, dormancy=known.bill_id not in named_ids).action
+        for known in bills
+    ]
     return PollingSummary(
         len(actions),
         sum(1 for known in bills if known.etag),

@@ -278,7 +278,8 @@ def record_listed(
 
 def relations_of(data: BillData, first_seen: datetime | None) -> list[lineage.Relation]:
     """Everything the read states about other bills: its rows, its docket, a refile note."""
-    return lineage.relations_from_actions(data.court, data.actions) + (
+    number = data.bill_number or data.docket_number or data.tracked_number
+    return lineage.relations_from_actions(data.court, data.actions, number) + (
         lineage.relations_from_document(
             data.court,
             data.bill_number,
