@@ -165,3 +165,41 @@ class NewsEntryItem:
     summary: str
     subjects: list[str]
     keywords: list[str]
+
+
+@dataclass
+class WebNoteRead:
+    """A web note page fetched and read (its text, date and edit link as crawler.parsers.webnote
+    found them), with the validators the site sent for the next conditional request."""
+
+    url: str  # as configured or listed
+    fetched_from: str  # the URL that answered (after redirects)
+    title: str | None
+    text: str
+    note_date: str | None  # ISO day
+    date_source: str | None
+    edit_url: str | None
+    etag: str | None
+    last_modified: str | None
+    sitemap_lastmod: str | None
+
+
+@dataclass
+class WebNoteUnchanged:
+    """A stored web note not changed: a 304 answer, or (not fetched) an unmoved sitemap lastmod."""
+
+    url: str
+    not_modified: bool  # the site answered 304
+    by_lastmod: bool  # not fetched: the sitemap's lastmod is the one stored
+    etag: str | None = None
+    last_modified: str | None = None
+    sitemap_lastmod: str | None = None
+
+
+@dataclass
+class WebNoteFailure:
+    """A web note page that could not be read this crawl (`status` when the site answered)."""
+
+    url: str
+    error: str
+    status: int | None

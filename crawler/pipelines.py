@@ -24,6 +24,9 @@ from crawler.items import (
     NewsEntryItem,
     OrderItem,
     Problem,
+    WebNoteFailure,
+    WebNoteRead,
+    WebNoteUnchanged,
 )
 from models.storage.db import ensure_schema, make_engine, session_factory
 from models.storage.news import save_entry
@@ -39,6 +42,7 @@ from models.storage.store import (
     start_run,
     touch_bill,
 )
+from models.storage.webnotes import page_failed, save_page, touch_page
 
 logger = logging.getLogger(__name__)
 progress = logging.getLogger("legistrack.progress")
@@ -60,6 +64,8 @@ def _subject(item: Any) -> str:
         return f"listing {item.listing_url}"
     if isinstance(item, NewsEntryItem | FeedRead):
         return f"feed {item.feed}"
+    if isinstance(item, WebNoteRead | WebNoteUnchanged | WebNoteFailure):
+        return f"page {item.url}"
     return str(getattr(item, "subject", type(item).__name__))
 
 
@@ -113,6 +119,9 @@ class StorePipeline:
             self._fail(f"{item.court}:{item.tracked_number}", item.error, item.url)
         elif isinstance(item, ItemFailure):
             self._fail(item.subject, item.error, item.url)
+        elif isinstance(item, WebNoteFailure):
+            page_failed(self.session, item.url, item.status, item.error)
+            self._fail(f"page {item.url}", item.error, item.url)
         elif isinstance(item, Problem):
             record_problem(self.session, self.run, item.subject, item.message, item.url)
             self.session.commit()
@@ -147,6 +156,14 @@ class StorePipeline:
             elif isinstance(item, NewsEntryItem):
                 added = save_entry(session, run, item)
                 note, subject = ("new" if added else "known"), f"news {item.title[:60]}"
+            elif isinstance(item, WebNoteRead):
+                note = "changed" if save_page(session, run, item) else "unchanged"
+                subject = f"page {item.url}"
+            elif isinstance(item, WebNoteUnchanged):
+                touch_page(session, run, item.url, item.not_modified, item.by_lastmod,
+                           item.etag, item.last_modified, item.sitemap_lastmod)  # fmt: skip
+                note = "unchanged (sitemap lastmod)" if item.by_lastmod else "unchanged (304)"
+                subject = f"page {item.url}"
             else:
                 return
             session.commit()

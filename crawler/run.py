@@ -11,12 +11,14 @@ from scrapy.settings import Settings
 from crawler.spiders.executive_orders import ExecutiveOrdersSpider
 from crawler.spiders.legislature import LegislatureSpider
 from crawler.spiders.news import NewsSpider
+from crawler.spiders.notes import NotesSpider
 from models.config import Config
 
 SPIDERS: dict[str, type[Any]] = {
     "legislature": LegislatureSpider,
     "executive_orders": ExecutiveOrdersSpider,
     "news": NewsSpider,
+    "notes": NotesSpider,
 }
 
 

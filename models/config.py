@@ -67,11 +67,29 @@ class LegislatureSettings:
 
 
 @dataclass(frozen=True)
+class NoteSite:
+    """Notes published on the web: page URLs, a sitemap and/or a feed of the notes site, and
+    glob patterns (`*`) a page URL must match (`include`, when given) and must not (`exclude`)."""
+
+    pages: tuple[str, ...] = ()
+    sitemap: str | None = None
+    feed: str | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def urls(self) -> list[str]:
+        """The URLs this entry names: their hosts are the only ones the notes spider fetches."""
+        return [*self.pages, *(u for u in (self.sitemap, self.feed) if u)]
+
+
+@dataclass(frozen=True)
 class NotesSettings:
-    """Where the notes are: files and folders (searched for *.md, *.markdown, *.txt)."""
+    """Where the notes are: files and folders (searched for *.md, *.markdown, *.txt), and
+    notes sites on the web (`[[notes.sites]]`)."""
 
     paths: tuple[Path, ...] = ()
     require_date: bool = False  # a note with no date in its text or front matter is an error
+    sites: tuple[NoteSite, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +132,7 @@ class ScheduleSettings:
             "legislature": "*/30 7-22 * * 1-5",
             "executive_orders": "0 * * * *",
             "news": "every 15m",
+            "notes": "every 1h",
         }
     )
     timeout: float = 900.0  # seconds a crawl child may run before it is ended
@@ -177,7 +196,7 @@ class Config:
         return list(seen)
 
 
-SOURCES = ("legislature", "executive_orders", "news")
+SOURCES = ("legislature", "executive_orders", "news", "notes")
 
 
 def _fields(cls: Any, drop: tuple[str, ...] = ()) -> set[str]:
@@ -193,6 +212,7 @@ _SECTIONS: dict[str, set[str]] = {
     "crawl": _fields(CrawlSettings),
     "measures": _fields(Measure, drop=("companions",)),
     "notes": _fields(NotesSettings),
+    "notes.sites": _fields(NoteSite),
     "alerts": _fields(AlertSettings),
     "executive_orders": _fields(OrderSettings),
     "feeds": _fields(Feed),
@@ -210,6 +230,8 @@ def configured_sources(config: Config) -> list[str]:
         sources.append("executive_orders")
     if config.feeds:
         sources.append("news")
+    if config.notes.sites:
+        sources.append("notes")
     return sources
 
 
@@ -242,7 +264,7 @@ def load_config(path: str | os.PathLike[str]) -> Config:
 def parse_config(raw: dict[str, Any], path: Path | None) -> Config:
     """Validate an already-parsed TOML document (`path` only names the file in errors)."""
     where = str(path) if path else "<config>"
-    _check_keys(raw, set(_SECTIONS), where, "")
+    _check_keys(raw, {s for s in _SECTIONS if "." not in s}, where, "")
     database = _table(raw, "database", where)
     _check_keys(database, _SECTIONS["database"], where, "database.")
     url = _typed(database, "url", str, where, "database.", "sqlite:///legistrack.db")
@@ -462,7 +484,8 @@ def _notes(table: dict[str, Any], where: str, config_path: Path | None) -> Notes
                 "that holds the notes"
             )
     require = _typed(table, "require_date", bool, where, "notes.", False)
-    return NotesSettings(resolved, require)
+    sites = _note_sites(table.get("sites", []), where)
+    return NotesSettings(resolved, require, sites)
 
 
 def _too_wide(path: Path) -> bool:
@@ -476,6 +499,32 @@ def _too_wide(path: Path) -> bool:
         or real in (Path("/home"), Path("/Users"))
         or real.parent in (Path("/home"), Path("/Users"))
     )
+
+
+def _note_sites(items: Any, where: str) -> tuple[NoteSite, ...]:
+    if not isinstance(items, list):
+        raise ConfigError(f"{where}: notes.sites: expected an array of tables ([[notes.sites]])")
+    sites: list[NoteSite] = []
+    for index, item in enumerate(items):
+        key = f"notes.sites[{index}]."
+        if not isinstance(item, dict):
+            raise ConfigError(f"{where}: notes.sites[{index}]: expected a table")
+        _check_keys(item, _SECTIONS["notes.sites"], where, key)
+        pages = _strings(item, "pages", where, key)
+        sitemap = _typed(item, "sitemap", str, where, key, None)
+        feed = _typed(item, "feed", str, where, key, None)
+        site = NoteSite(
+            pages, sitemap, feed, _strings(item, "include", where, key),
+            _strings(item, "exclude", where, key),
+        )  # fmt: skip
+        if not site.urls():
+            raise ConfigError(f"{where}: notes.sites[{index}]: needs pages, a sitemap or a feed")
+        for name, urls in (("pages", pages), ("sitemap", [sitemap]), ("feed", [feed])):
+            for url in urls:
+                if url is not None and not re.match(r"^https?://[^/\s]+", url):
+                    raise ConfigError(f"{where}: {key}{name}: not an http(s) URL: {url!r}")
+        sites.append(site)
+    return tuple(sites)
 
 
 def _alerts(table: dict[str, Any], where: str) -> AlertSettings:

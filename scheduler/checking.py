@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -16,16 +16,19 @@ from sqlalchemy.orm import Session
 from models.config import Config, configured_sources
 from models.notes.citations import Citer, NoteCitations, note_facts
 from models.notes.reading import Note, NoteError, find_notes, read_note
+from models.notes.web import WebNote, judged_version
 from models.reports.notecheck import known_bills, load_news, load_orders, load_records
-from models.rules.sources import SOURCES_NOTE, failing_findings
+from models.rules.sources import SOURCES_NOTE, SourceHealth, failing_findings
 from models.rules.staleness import Finding, check_note, new_orders
 from models.storage import alerts as alert_store
 from models.storage.db import session_scope
 from models.storage.health import source_health
 from models.storage.schema import Alert
+from models.storage.webnotes import edit_links
 
 from . import notify
 from .locks import DatabaseLock
+from .webnotes import page_health, stored_web_notes
 
 logger = logging.getLogger(__name__)
 CHECK_WAIT = 600.0  # seconds a check waits for another check of the same database
@@ -38,6 +41,7 @@ class NoteResult:
     note: Note
     citations: NoteCitations
     findings: list[Finding]
+    web: WebNote | None = None  # a note published on the web (its name is the page URL)
 
 
 @dataclass
@@ -91,11 +95,15 @@ def note_name(path: Path, config: Config, folders: dict[Path, Path] | None = Non
 
 
 def evaluate(
-    session: Session, config: Config, paths: Sequence[Path], now: datetime
+    session: Session,
+    config: Config,
+    paths: Sequence[Path],
+    now: datetime,
+    web: Sequence[WebNote] = (),
 ) -> tuple[list[NoteResult], list[NoteError]]:
-    """Findings for the notes under `paths` (read-only); a note that cannot be read or checked
-    becomes its one error line (so does an undated one when `[notes] require_date` is set), and
-    the others are checked all the same."""
+    """Findings for the notes under `paths` and the web notes `web` (read-only); a note that
+    cannot be read or checked becomes its one error line (so does an undated note file when
+    `[notes] require_date` is set), and the others are checked all the same."""
     files, errors = find_notes(list(paths))
     records = load_records(session, config, now)
     citer = Citer(config, known_bills(records))
@@ -120,6 +128,21 @@ def evaluate(
             continue
         findings = [f for f in found if f.rule in config.rules]
         results.append(NoteResult(name, note, citations, findings))
+    for page in web:
+        try:
+            citations = citer.cite(page.note)
+            facts = note_facts(page.note, page.url, citations)
+            found = check_note(facts, records, now, orders, news)
+        except Exception as exc:  # one page's surprise is that page's error, not the check's
+            logger.debug("checking %s failed", page.url, exc_info=True)
+            errors.append(NoteError(page.url, f"cannot be checked: {type(exc).__name__}: {exc}"))
+            continue
+        findings = [
+            replace(f, note_says=judged_version(f.note_says, page.version))
+            for f in found
+            if f.rule in config.rules
+        ]
+        results.append(NoteResult(page.url, page.note, citations, findings, page))
     return results, errors
 
 
@@ -143,8 +166,11 @@ def _say_waiting() -> None:
 def _run_check(engine: Engine, config: Config, now: datetime, send: bool) -> CheckReport:
     report = CheckReport()
     with session_scope(engine) as session:
-        report.results, errors = evaluate(session, config, config.notes.paths, now)
+        web, gone = stored_web_notes(session, config)
+        report.results, errors = evaluate(session, config, config.notes.paths, now, web)
         report.errors = [str(error) for error in errors]
+        for url, reason in gone.items():
+            report.resolved += [a.id for a in alert_store.resolve_note(session, url, reason, now)]
         outcomes = alert_store.record_all(
             session, {result.name: result.findings for result in report.results}, now
         )
@@ -156,7 +182,10 @@ def _run_check(engine: Engine, config: Config, now: datetime, send: bool) -> Che
             outcome = alert_store.record_findings(session, ORDERS_NOTE, fresh, now)
             session.flush()
             report.new += [a.id for a in outcome.new + outcome.reopened]
-        healths = [source_health(session, source) for source in configured_sources(config)]
+        healths: list[SourceHealth] = [
+            source_health(session, source) for source in configured_sources(config)
+        ]
+        healths += page_health(session, config)
         failing = failing_findings(healths, config.schedule.failures_before_alert)
         outcome = alert_store.record_findings(session, SOURCES_NOTE, failing, now)
         session.flush()
@@ -165,12 +194,17 @@ def _run_check(engine: Engine, config: Config, now: datetime, send: bool) -> Che
         present = (
             {r.name for r in report.results}
             | {ORDERS_NOTE, SOURCES_NOTE}
-            | {note_name(error.path, config) for error in errors}
+            | {_error_name(error, config) for error in errors}
         )
         report.resolved += [a.id for a in alert_store.resolve_notes_gone(session, present, now)]
     if send and config.alerts.notify:
         deliver(engine, config, now, report)
     return report
+
+
+def _error_name(error: NoteError, config: Config) -> str:
+    """The note name an unreadable note's alerts are stored under (a file's, or a page's URL)."""
+    return note_name(error.path, config) if isinstance(error.path, Path) else error.path
 
 
 def deliver(engine: Engine, config: Config, now: datetime, report: CheckReport) -> None:
@@ -180,12 +214,13 @@ def deliver(engine: Engine, config: Config, now: datetime, report: CheckReport) 
         if not pending:
             return
         batches: list[list[Alert]] = [pending] if config.alerts.digest else [[a] for a in pending]
+        edits = edit_links(session, {a.note for a in pending})
         for batch in batches:
             link = config.web.base_url
             title, body = (
-                notify.digest_message(batch, link)
+                notify.digest_message(batch, link, edits)
                 if config.alerts.digest
-                else notify.alert_message(batch[0], link)
+                else notify.alert_message(batch[0], link, edits.get(batch[0].note))
             )
             result = notify.send(config.alerts.notify, title, body)
             alert_store.mark_delivery(batch, result.ok, result.error, now)

@@ -77,7 +77,7 @@ def init(ctx: click.Context) -> None:
 @cli.command()
 @click.option(
     "--source",
-    type=click.Choice(["all", "legislature", "executive_orders", "news"]),
+    type=click.Choice(["all", "legislature", "executive_orders", "news", "notes"]),
     default="all",
     show_default=True,
     help="Which source to crawl (all: every source the config names).",
@@ -104,7 +104,7 @@ def crawl(ctx: click.Context, source: str, no_check: bool, busy_exit: int) -> No
     engine = open_database(config, writes=True)
     sources = configured_sources(config) if source == "all" else [source]
     if not sources:
-        fail("nothing to crawl: the config names no measures, order listings or feeds")
+        fail("nothing to crawl: the config names no measures, order listings, feeds or notes sites")
     _progress_to_terminal(ctx.obj["verbose"])
     locks = []
     try:
@@ -136,7 +136,7 @@ def crawl(ctx: click.Context, source: str, no_check: bool, busy_exit: int) -> No
                 kind = "SKIPPED" if error.message.startswith("skipped: ") else "FAILED"
                 echo(f"{kind} {one_line(f'{error.subject}: {error.message}')}", err=True)
             failed += run.failed
-    if config.notes.paths and not no_check:
+    if (config.notes.paths or config.notes.sites) and not no_check:
         check_and_print(config, engine)
     if failed:
         sys.exit(EXIT_FAILED)

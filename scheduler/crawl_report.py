@@ -6,11 +6,14 @@ from models.storage.schema import CrawlRun
 
 
 def crawl_summary(run: CrawlRun) -> str:
-    noun = {"legislature": "bills", "executive_orders": "listings and orders", "news": "feeds"}
+    noun = {"legislature": "bills", "executive_orders": "listings and orders", "news": "feeds",
+            "notes": "pages"}  # fmt: skip
     via_html = f", {run.fallbacks} read from HTML pages" if run.fallbacks else ""
     if run.not_modified:
         via_html += f", {run.not_modified} unchanged by 304"
-    if run.skipped:
+    if run.skipped and run.source == "notes":
+        via_html += f", {run.skipped} unchanged by sitemap lastmod (not fetched)"
+    elif run.skipped:
         via_html += f", {run.skipped} not due (polling policy)"
     changed = "new" if run.source == "news" else "changed"
     return (

@@ -8,20 +8,24 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
-from crawler.replay import ReplayServer
+from sqlalchemy import Engine, select
+
+from crawler.replay import Canned, ReplayServer
 from crawler.run import run_crawls
-from models.config import configured_sources, load_config
+from models.config import Config, configured_sources, load_config
 from models.storage.alerts import list_alerts
 from models.storage.db import make_engine, session_scope, upgrade
 from models.storage.schema import Alert, CrawlRun
+from models.storage.webnotes import edit_links
 
 from .checking import run_check
 from .crawl_report import crawl_summary
+from .jobs import crawl_in_child
 from .reports import render_status
 
 DEMO_DATA = Path(__file__).parent / "demo_data"
@@ -47,6 +51,8 @@ def run_demo(folder: Path | None, echo: Callable[[str], None], serve: bool = Fal
     folder = folder or Path(tempfile.mkdtemp(prefix="legistrack-demo-"))
     folder.mkdir(parents=True, exist_ok=True)
     with ReplayServer(DEMO_DATA / "site") as server:
+        server.validators = "etag"  # so that a second crawl can be answered 304
+        serve_sitemap(server, SITEMAP.read_text(encoding="utf-8"))
         config = load_config(write_demo_config(folder, server.url))
         echo(f"legistrack demo: replaying the bundled sources at {server.url}")
         echo(f"config and database in {folder}")
@@ -68,7 +74,10 @@ def run_demo(folder: Path | None, echo: Callable[[str], None], serve: bool = Fal
         report = run_check(engine, config, datetime.now(UTC), send=False)
         echo(f"checked {len(report.results)} notes: {len(report.stale)} stale")
         with session_scope(engine) as session:
-            echo(render_alerts(list_alerts(session, "open")))
+            found = list_alerts(session, "open")
+            echo(render_alerts(found, edit_links(session, {a.note for a in found})))
+        echo("")
+        failed += edit_web_note(server, engine, config, echo)
         engine.dispose()
         echo("")
         echo("Review these alerts in your browser (then open http://127.0.0.1:8150/):")
@@ -87,6 +96,40 @@ def run_demo(folder: Path | None, echo: Callable[[str], None], serve: bool = Fal
                 "need `legistrack demo --dir DIR --serve` running"
             )
     return 2 if failed else 0
+
+
+SITEMAP = DEMO_DATA / "site" / "notes-site" / "sitemap.xml"
+EDITED = "/notes-site/wiki/protect-act"
+
+
+def serve_sitemap(server: ReplayServer, text: str) -> None:
+    """The notes site's sitemap, its URLs pointed at the running replay server."""
+    body = text.replace(PLACEHOLDER, server.url).encode()
+    server.overrides["/notes-site/sitemap.xml"] = Canned(200, body, {"Content-Type": "text/xml"})
+
+
+def edit_web_note(
+    server: ReplayServer, engine: Engine, config: Config, echo: Callable[[str], None]
+) -> int:
+    """A maintainer edits the stale web note; the notes site is crawled again (in a child: the
+    reactor ran once here) and checked. Returns the failures of that crawl."""
+    echo(f"A maintainer edits the web note {server.url}{EDITED}; the notes site is crawled again:")
+    body = (DEMO_DATA / "notes_site_edits" / "protect-act.html").read_bytes()
+    server.overrides[EDITED] = Canned(200, body, {"Content-Type": "text/html; charset=utf-8"})
+    serve_sitemap(server, SITEMAP.read_text(encoding="utf-8").replace("2026-04-20", "2026-08-20"))
+    outcome = crawl_in_child(engine, config, "notes")
+    with session_scope(engine) as session:
+        run = session.scalars(
+            select(CrawlRun).where(CrawlRun.source == "notes").order_by(CrawlRun.id.desc())
+        ).first()
+        echo(crawl_summary(run) if run is not None else outcome.line())
+    report = run_check(engine, config, datetime.now(UTC), send=False)
+    echo(f"checked {len(report.results)} notes: {len(report.stale)} stale, "
+         f"{len(report.resolved)} alerts resolved by the edit")  # fmt: skip
+    with session_scope(engine) as session:
+        for alert in session.scalars(select(Alert).where(Alert.id.in_(report.resolved))):
+            echo(f"  resolved #{alert.id} [{alert.rule}] {alert.note} — {alert.subject}")
+    return outcome.failed
 
 
 def review_command(config: Path) -> str:
@@ -112,7 +155,7 @@ def _wait_for_stop() -> None:
             signal.signal(sig, handler)
 
 
-def render_alerts(alerts: list[Alert]) -> str:
+def render_alerts(alerts: list[Alert], edits: Mapping[str, str] | None = None) -> str:
     """The open alerts, each with its evidence, as the demo's closing section."""
     if not alerts:
         return "no open alerts"
@@ -126,4 +169,6 @@ def render_alerts(alerts: list[Alert]) -> str:
             f"  record says: {alert.record_says}",
             f"  source:      {alert.source_url or '-'}",
         ]
+        if edits and alert.note in edits:
+            lines.append(f"  edit note:   {edits[alert.note]}")
     return "\n".join(lines)

@@ -29,6 +29,8 @@ from . import formatting
 from .checking import CheckReport, evaluate, note_name, run_check, undated_problem
 from .common import DB_INT, echo, fail, load, one_line_errors, open_database
 from .textsafe import json_safe, one_line
+from .webnotes import PageUnreadable, fetch_web_note, stored_web_notes
+from .webnotes_cli import is_url, page_lines, show_web_note
 
 EXIT_STALE = 1
 SHOWN = ("id", "state", "rule", "severity", "note", "subject", "message", "note_says",
@@ -141,6 +143,8 @@ def show_alert(ctx: click.Context, alert_id: int) -> None:
             echo(f"{key + ':':14} {data[key] if data[key] is not None else '-'}")
         if alert.notify_error:
             echo(f"{'delivery:':14} failed {alert.notify_attempts}x: {alert.notify_error}")
+        for line in page_lines(session, alert.note):
+            echo(line)
         echo("history:")
         for event in alert.events:
             comment = f": {event.comment}" if event.comment else ""
@@ -230,11 +234,12 @@ def notes() -> None:
 
 
 @notes.command("check")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("targets", nargs=-1, metavar="[PATH|URL]...")
 @click.pass_context
 @one_line_errors
-def notes_check(ctx: click.Context, paths: tuple[Path, ...]) -> None:
-    """Print the findings for PATHS (default: the configured notes); store nothing.
+def notes_check(ctx: click.Context, targets: tuple[str, ...]) -> None:
+    """Print the findings for these notes (default: the configured notes, files and web pages);
+    store nothing. A URL is fetched once, read as a web note and judged.
 
     Exit 1 when any note is stale, 2 when a note could not be read, else 0: a notes repository
     can run this in its own CI. A note with no date in its text or front matter is said to be
@@ -242,17 +247,30 @@ def notes_check(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     require_date = true` it is an error (exit 2).
     """
     config = load(ctx)
+    urls = [t for t in targets if is_url(t)]
+    paths = [Path(t) for t in targets if not is_url(t)]
     engine = open_database(config)
+    web, fetch_errors = [], []
+    for url in urls:
+        try:
+            web.append(fetch_web_note(config, url))
+        except PageUnreadable as exc:
+            fetch_errors.append(str(exc))
     with session_scope(engine) as session:
-        results, errors = evaluate(
-            session, config, list(paths) or list(config.notes.paths), datetime.now(UTC)
-        )
+        if not targets:
+            paths, web = list(config.notes.paths), stored_web_notes(session, config)[0]
+        results, unreadable = evaluate(session, config, paths, datetime.now(UTC), web)
+    errors = [str(error) for error in unreadable] + fetch_errors
     for error in errors:
         echo(f"NOTE ERROR {one_line(str(error))}", err=True)
     for result in results:
         echo(f"{result.name}: {'STALE' if result.findings else 'ok'}")
         if result.note.undated:
             echo(f"  {undated_problem(result.note)}")
+        if result.web is not None and result.findings:
+            echo(f"  page: {result.web.url}")
+            if result.web.edit_url:
+                echo(f"  edit: {result.web.edit_url}")
         for finding in result.findings:
             echo(f"  [{finding.rule}] {finding.message}")
             if finding.source_url:
@@ -268,46 +286,63 @@ def notes_check(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 
 
 @notes.command("show")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("targets", nargs=-1, metavar="[PATH|URL]...")
+@click.option("--diff", "show_diff", is_flag=True, help="A web note: diff two stored versions.")
+@click.option(
+    "--from", "old", type=int, help="With --diff: the older version (default: the one before)."
+)
+@click.option("--to", "new", type=int, help="With --diff: the newer version (default: the newest).")
 @click.pass_context
 @one_line_errors
-def notes_show(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+def notes_show(
+    ctx: click.Context, targets: tuple[str, ...], show_diff: bool, old: int | None, new: int | None
+) -> None:
     """What legistrack reads in notes: each one's date and where it was read, the subjects it
-    cites and every claim it makes of each.
+    cites and every claim it makes of each. A URL is a stored web note: also its edit link and
+    its stored versions, and with --diff what changed between two of them.
 
     Without PATHS: every configured note, one line each (its date and where it came from), then
     the undated ones (no date in their text or front matter).
     """
     config = load(ctx)
-    if not paths:
+    if not targets:
         _show_all(config)
         return
     roots = [Path(os.path.realpath(folder)) for folder in config.notes.paths]
-    notes = []
-    for path in paths:
-        try:
-            if inside(path.parent, roots):  # in the notes folders: a link out of them is not read
-                check_link(path, roots)
-            notes.append(read_note(path))
-        except NoteError as exc:
-            fail(str(exc))
+    files = []
+    for target in targets:
+        if not is_url(target):
+            path = Path(target)
+            try:
+                if inside(path.parent, roots):  # in the notes folders: a link out is not read
+                    check_link(path, roots)
+                files.append(read_note(path))
+            except NoteError as exc:
+                fail(str(exc))
     engine = open_database(config)
     with session_scope(engine) as session:
         known = known_bills(load_records(session, config, datetime.now(UTC)))
-    for index, note in enumerate(notes):
-        if index:
-            echo("")
-        _show_one(note, cite(note, config, known))
+        for index, target in enumerate(targets):
+            if index:
+                echo("")
+            if not is_url(target):
+                note = files.pop(0)
+                _show_one(note, cite(note, config, known))
+                continue
+            web = show_web_note(session, target, show_diff, old, new, echo)
+            if web is not None:
+                _show_one(web, cite(web, config, known), header=False)
 
 
 def _date_line(note: Note) -> str:
     if note.undated:
         return f"date: {note.date or 'unknown'} from {note.date_source}: {undated_problem(note)}"
-    return f"date: {note.date} from {note.date_source}: {note.date_from}"
+    return f"date: {note.date or 'none'} from {note.date_source}: {note.date_from}"
 
 
-def _show_one(note: Note, citations: NoteCitations) -> None:
-    echo(f"{note.path}: {note.title or '(no title)'}")
+def _show_one(note: Note, citations: NoteCitations, header: bool = True) -> None:
+    if header:
+        echo(f"{note.path}: {note.title or '(no title)'}")
     echo(_date_line(note))
     if note.review_every:
         echo(f"review every: {note.review_every.days} days")

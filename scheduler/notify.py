@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import apprise
@@ -64,7 +64,11 @@ def send(urls: Sequence[str], title: str, body: str) -> Delivery:
     return Delivery(not errors, "; ".join(errors) or None)
 
 
-def alert_message(alert: Alert, base_url: str | None = None) -> tuple[str, str]:
+def alert_message(
+    alert: Alert, base_url: str | None = None, edit_url: str | None = None
+) -> tuple[str, str]:
+    """One alert as a message; a web note's alert links to its page and, when it has one, to
+    where the page is edited."""
     title = f"legistrack: {alert.rule} in {alert.note} ({alert.subject})"
     lines = [
         alert.message,
@@ -76,13 +80,19 @@ def alert_message(alert: Alert, base_url: str | None = None) -> tuple[str, str]:
         lines.append(f"Since: {alert.evidence_date}")
     if alert.source_url:
         lines.append(f"Source: {alert.source_url}")
+    if alert.note.startswith(("http://", "https://")):
+        lines.append(f"The note: {alert.note}")
+    if edit_url:
+        lines.append(f"Edit the note: {edit_url}")
     lines.append(f"Alert {alert.id}: legistrack alerts show {alert.id}")
     if base_url:
         lines.append(f"Review: {base_url}/alerts/{alert.id}")
     return title, "\n".join(lines)
 
 
-def digest_message(alerts: Sequence[Alert], base_url: str | None = None) -> tuple[str, str]:
+def digest_message(
+    alerts: Sequence[Alert], base_url: str | None = None, edits: Mapping[str, str] | None = None
+) -> tuple[str, str]:
     title = f"legistrack: {len(alerts)} new staleness alert{'s' if len(alerts) != 1 else ''}"
-    parts = [alert_message(a, base_url)[1] for a in alerts]
+    parts = [alert_message(a, base_url, (edits or {}).get(a.note))[1] for a in alerts]
     return title, "\n\n---\n\n".join(parts)

@@ -196,7 +196,7 @@ def test_sample_note_is_flagged_for_exactly_what_went_stale(tmp_path: Path) -> N
     from .conftest import run_cli
 
     demo = run_cli("demo", "--dir", str(tmp_path), check=True).out
-    status_end = demo.index("checked 1 notes: 1 stale")
+    status_end = demo.index("checked 4 notes: 2 stale")  # the sample note, and a web note
     heading = "PROTECT Act — signed (live bill H.5620, Chapter 163 of the Acts of 2026)"
     assert demo.index(heading) < status_end  # alerts after the status table
     assert "#1 [dead_bill_cited] notes/ma-doc-287g-paradox.txt — 193:S.997" in demo[status_end:]

@@ -157,6 +157,10 @@ def test_demo_runs_offline_and_prints_the_status_table(tmp_path: Path) -> None:
     assert "legislature: 11 bills checked, 11 changed, 0 failed" in result.out
     assert "executive_orders: 2 listings and orders checked, 1 changed, 0 failed" in result.out
     assert re.search(r"news: 3 feeds checked, \d+ new, 0 failed", result.out)
+    assert "notes: 3 pages checked, 3 changed, 0 failed" in result.out  # the notes site
+    assert "/notes-site/wiki/protect-act — PROTECT Act" in result.out
+    assert "1 unchanged by 304, 1 unchanged by sitemap lastmod (not fetched)" in result.out
+    assert "4 alerts resolved by the edit" in result.out
     assert re.search(r"EO 650\s+2026-01-29\s+in_effect", result.out)
     assert "PROTECT Act — signed (live bill H.5620, Chapter 163 of the Acts of 2026)" in result.out
     assert re.search(r"S\.997 \(193\)\s+dead\s+2025-01-01", result.out)

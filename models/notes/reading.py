@@ -39,7 +39,7 @@ class NoteError(Exception):
     """A note that cannot be read, already phrased as one line: `<path>: <problem>` (the problem
     cut to a few hundred characters, whatever it quotes)."""
 
-    def __init__(self, path: Path, problem: str) -> None:
+    def __init__(self, path: Path | str, problem: str) -> None:  # a file, or a web page's URL
         problem = " ".join(problem.split("\n"))
         if len(problem) > _MAX_PROBLEM:
             cut = len(problem) - _MAX_PROBLEM

@@ -177,6 +177,18 @@ def resolve_notes_gone(
     return gone
 
 
+def resolve_note(
+    session: Session, note: str, reason: str, now: datetime | None = None
+) -> list[Alert]:
+    """Resolve every alert of one note that is not resolved yet, giving `reason` (a web note
+    whose page was taken down)."""
+    rows = session.scalars(select(Alert.id).where(Alert.note == note, Alert.state != "resolved"))
+    alerts = list(_load_alerts(session, list(rows)).values())
+    for alert in alerts:
+        _change(alert, "resolved", SYSTEM, reason, now)
+    return alerts
+
+
 def change_state(
     session: Session,
     alert_id: int,

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from models.storage.schema import CrawlError, CrawlRun, OrderSnapshot, Snapshot
+from models.storage.schema import CrawlError, CrawlRun, OrderSnapshot, Snapshot, WebNoteSnapshot
 
 
 @dataclass(frozen=True)
@@ -26,8 +26,10 @@ def prune_runs(session: Session, before: datetime, dry_run: bool = False) -> Pru
     query = select(CrawlRun.id, CrawlRun.source).where(CrawlRun.started_at < before)
     source_of = {run_id: source for run_id, source in session.execute(query)}
     old = set(source_of)
-    snapshot_runs = set(session.scalars(select(Snapshot.crawl_run_id).distinct())) | set(
-        session.scalars(select(OrderSnapshot.crawl_run_id).distinct())
+    snapshot_runs = (
+        set(session.scalars(select(Snapshot.crawl_run_id).distinct()))
+        | set(session.scalars(select(OrderSnapshot.crawl_run_id).distinct()))
+        | set(session.scalars(select(WebNoteSnapshot.crawl_run_id).distinct()))
     )
     health_floor = {
         source: last_ok

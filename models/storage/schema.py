@@ -365,3 +365,52 @@ class NewsItem(Base):
     subjects: Mapped[str] = mapped_column(Text, default="")  # subject keys it cites, "\n"-joined
     keywords: Mapped[str] = mapped_column(Text, default="")  # keywords it matched, "; "-joined
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WebNotePage(Base):
+    """A note published on the web (`[[notes.sites]]`): its URL, what the site sent to make the
+    next read conditional, its newest text's hash, and its current streak of failed reads."""
+
+    __tablename__ = "web_note_pages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)  # as configured or listed
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    sitemap_lastmod: Mapped[str | None] = mapped_column(Text)  # as the sitemap wrote it
+    content_hash: Mapped[str | None] = mapped_column(String(64))  # of the newest snapshot
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # failed reads in a row
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first of the streak
+    last_status: Mapped[int | None] = mapped_column(Integer)  # HTTP status of the last failure
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    snapshots: Mapped[list[WebNoteSnapshot]] = relationship(
+        back_populates="page", order_by="WebNoteSnapshot.id", cascade="all, delete-orphan"
+    )
+
+
+class WebNoteSnapshot(Base):
+    """One version of a web note's text, written only when its text (or date) changed."""
+
+    __tablename__ = "web_note_snapshots"
+    __table_args__ = (Index("ix_web_note_snapshots_page_id_taken_at", "page_id", "taken_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("web_note_pages.id", ondelete="CASCADE"))
+    crawl_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crawl_runs.id", ondelete="SET NULL")
+    )
+    version: Mapped[int] = mapped_column(Integer)  # 1, 2, ... per page
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)  # the page's main text
+    note_date: Mapped[str | None] = mapped_column(String(10))  # ISO day the page gives
+    date_source: Mapped[str | None] = mapped_column(Text)  # e.g. "JSON-LD dateModified"
+    edit_url: Mapped[str | None] = mapped_column(Text)
+    fetched_from: Mapped[str] = mapped_column(Text)  # the URL answered (after redirects)
+
+    page: Mapped[WebNotePage] = relationship(back_populates="snapshots")
