@@ -114,9 +114,9 @@ class StorePipeline:
         elif isinstance(item, ItemFailure):
             self._fail(item.subject, item.error, item.url)
         elif isinstance(item, Problem):
-            record_problem(self.session, self.run, item.subject, item.message, item.url)
+            record_problem(self.session, self.run, item.subject, item.message, item.url, item.kind)
             self.session.commit()
-            progress.info("%s: skipped: %s", item.subject, item.message)
+            progress.info("%s: %s: %s", item.subject, item.kind, item.message)
         elif isinstance(item, BillItem):
             self._save(item)
         elif isinstance(item, BillChecked | BillSkipped | CourtListRead):

@@ -4,6 +4,8 @@ and send the new ones."""
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -50,6 +52,7 @@ class CheckReport:
     new: list[int] = field(default_factory=list)
     resolved: list[int] = field(default_factory=list)
     delivered: int = 0
+    unsent: int = 0  # alerts left undelivered by this check (failed, or over the budget)
     delivery_error: str | None = None
 
     @property
@@ -98,8 +101,15 @@ def evaluate(
     return results, errors
 
 
-def run_check(engine: Engine, config: Config, now: datetime, send: bool = True) -> CheckReport:
-    """The full check: evaluate every configured note, store alerts, send the undelivered ones."""
+def run_check(
+    engine: Engine,
+    config: Config,
+    now: datetime,
+    send: bool = True,
+    stopping: threading.Event | None = None,
+) -> CheckReport:
+    """The full check: evaluate every configured note, store alerts, send the undelivered ones
+    (within the notification budget; none once `stopping` is set)."""
     report = CheckReport()
     with session_scope(engine) as session:
         report.results, report.errors = evaluate(session, config, config.notes.paths, now)
@@ -128,26 +138,51 @@ def run_check(engine: Engine, config: Config, now: datetime, send: bool = True) 
         )
         report.resolved += [a.id for a in alert_store.resolve_notes_gone(session, present, now)]
     if send and config.alerts.notify:
-        deliver(engine, config, now, report)
+        deliver(engine, config, now, report, stopping)
     return report
 
 
-def deliver(engine: Engine, config: Config, now: datetime, report: CheckReport) -> None:
-    """Send every open alert not yet delivered; a failure leaves it for the next check."""
+def deliver(
+    engine: Engine,
+    config: Config,
+    now: datetime,
+    report: CheckReport,
+    stopping: threading.Event | None = None,
+) -> None:
+    """Send every open alert not yet delivered, within `alerts.notify_budget` seconds in all
+    (and not at all once `stopping` is set). A failed or unsent alert stays undelivered and is
+    sent at the next check: never lost."""
+    deadline = time.monotonic() + config.alerts.notify_budget
     with session_scope(engine) as session:
         pending = alert_store.undelivered(session)
         if not pending:
             return
         batches: list[list[Alert]] = [pending] if config.alerts.digest else [[a] for a in pending]
-        for batch in batches:
+        for index, batch in enumerate(batches):
+            left = deadline - time.monotonic()
+            if left <= 0 or (stopping is not None and stopping.is_set()):
+                unsent = sum(len(b) for b in batches[index:])
+                why = "stopping" if left > 0 else (
+                    f"the notification budget ({config.alerts.notify_budget:.0f} s) is spent"
+                )  # fmt: skip
+                report.delivery_error = (
+                    f"{why}: {unsent} alerts not sent now" + _also(report.delivery_error)
+                )
+                report.unsent += unsent
+                return
             title, body = (
                 notify.digest_message(batch)
                 if config.alerts.digest
                 else notify.alert_message(batch[0])
             )
-            result = notify.send(config.alerts.notify, title, body)
+            result = notify.send_within(config.alerts.notify, title, body, left, stopping)
             alert_store.mark_delivery(batch, result.ok, result.error, now)
             if result.ok:
                 report.delivered += len(batch)
             else:
+                report.unsent += len(batch)
                 report.delivery_error = result.error
+
+
+def _also(earlier: str | None) -> str:
+    return f" (before that: {earlier})" if earlier else ""

@@ -42,6 +42,8 @@ class HistoryPage:
     actions: list[HistoryAction]  # position = row index on this page; the caller renumbers
     last_page: int  # from the pagination; 1 when there is none
     declared_count: int | None  # N of "Displaying N actions", counted over all pages
+    stricken: tuple[HistoryAction, ...] = ()  # rows shown struck through (not in `actions`)
+    rows: int = 0  # every row of the table on this page, stricken ones included
 
 
 def _soup(html: str) -> BeautifulSoup:
@@ -182,22 +184,23 @@ def parse_history_fragment(html: str, url: str) -> HistoryPage:
         raise ParseError(f"{url}: 'Displaying 0 actions' but the table has {len(rows)} rows")
 
     actions: list[HistoryAction] = []
+    stricken: list[HistoryAction] = []
     for index, row in enumerate(rows):
         cells = row.select(":scope > td")
         if len(cells) != 3:
             raise ParseError(f"{url}: history row {index}: {len(cells)} cells, expected 3")
         date_cell, branch_cell, action_cell = cells
-        if _is_stricken(action_cell):
-            continue
+        struck = _is_stricken(action_cell)
         shown = _text(date_cell)
         try:
             date = parse_page_date(shown)
         except ValueError:  # ParseError, or datetime's own for an impossible date like 13/45/2025
+            if struck:
+                continue
             raise ParseError(f"{url}: history row {index}: unreadable date {shown!r}") from None
         action = _text(action_cell)
-        if not action:
+        if not action and not struck:
             raise ParseError(f"{url}: history row {index}: empty action")
-        actions.append(
-            HistoryAction(date=date, branch=_text(branch_cell), action=action, position=index)
-        )
-    return HistoryPage(actions=actions, last_page=last_page, declared_count=declared)
+        read = HistoryAction(date=date, branch=_text(branch_cell), action=action, position=index)
+        (stricken if struck else actions).append(read)
+    return HistoryPage(actions, last_page, declared, tuple(stricken), len(rows))

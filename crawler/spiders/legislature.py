@@ -9,6 +9,7 @@ bills between their reads and never re-reads a bill of an ended court once read 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import scrapy
@@ -22,19 +23,25 @@ from crawler.items import (
     BillItem,
     BillSkipped,
     HistoryAction,
+    Problem,
 )
 from crawler.parsers.api import (
     ApiDocument,
     parse_document,
-    parse_history,
+    parse_history_rows,
     sort_actions,
 )
-from crawler.parsers.bill_page import BillPage, parse_bill_page, parse_history_fragment
+from crawler.parsers.bill_page import (
+    BillPage,
+    HistoryPage,
+    parse_bill_page,
+    parse_history_fragment,
+)
 from crawler.parsers.errors import ParseError
 from crawler.spiders.base import ConfiguredSpider
 from crawler.spiders.court_list import CourtListMixin, response_validators
 from models import lineage
-from models.config import Config
+from models.config import Config, CrawlSettings
 from models.db import ensure_schema, make_engine, session_factory
 from models.numbers import BillRef, compact_number
 from models.polling import (
@@ -67,6 +74,7 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
         self.via: dict[BillRef, str] = {}  # how a bill fetched by lineage was reached
         self.known: dict[BillRef, KnownBill] = {}  # what the database knows, read at start
         self.listed: dict[BillRef, Listed] = {}  # the committee filter's earlier judgements
+        self.stricken: dict[BillRef, list[HistoryAction]] = {}  # rows the API showed struck
         self.now = utcnow()
 
     @property
@@ -163,7 +171,7 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
             yield from self._follow(ref, known.followed)
             return
         try:
-            actions = parse_history(strict_text(response), response.url)
+            actions = self.read_history(ref, response)
         except (ParseError, AttributeError) as exc:
             yield from self.fallback(ref, f"API: {parse_failure(exc, response)}")
             return
@@ -202,13 +210,22 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
         self, response: Response, ref: BillRef, document: ApiDocument
     ) -> Iterator[Any]:
         try:
-            actions = parse_history(strict_text(response), response.url)
+            actions = self.read_history(ref, response)
         except (ParseError, AttributeError) as exc:
             yield from self.fallback(ref, f"API: {parse_failure(exc, response)}")
             return
         yield from self._api_item(
             ref, document, actions, response.url, *response_validators(response)
         )
+
+    def read_history(self, ref: BillRef, response: Response) -> list[HistoryAction]:
+        """The rows of a history response (capped by crawl.max_history_rows); the rows shown
+        stricken are kept aside, so that storage can tell a struck row from a lost one."""
+        read = parse_history_rows(
+            strict_text(response), response.url, self.conf.crawl.max_history_rows
+        )
+        self.stricken[ref] = read.stricken
+        return read.actions
 
     def _api_item(
         self,
@@ -237,6 +254,7 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
                 document_text=document.document_text,
                 history_etag=etag,
                 history_last_modified=modified,
+                stricken=self.stricken.pop(ref, []),
             ),
         )
 
@@ -272,7 +290,7 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
             reason = f"{api_reason}; HTML page: {parse_failure(exc, response)}"
             yield self._failed(ref, reason, response.url)
             return
-        yield self.fragment_request(ref, api_reason, page, response.url, 1, [])
+        yield self.fragment_request(ref, api_reason, page, response.url, 1, PagesRead())
 
     def fragment_request(
         self,
@@ -281,7 +299,7 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
         page: BillPage,
         page_url: str,
         number: int,
-        actions: list[HistoryAction],
+        pages: PagesRead,
     ) -> scrapy.Request:
         return scrapy.Request(
             f"{page_url}/BillHistory?pageNumber={number}",
@@ -294,7 +312,7 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
                 "page": page,
                 "page_url": page_url,
                 "number": number,
-                "actions": actions,
+                "pages": pages,
             },
             dont_filter=True,
         )
@@ -307,22 +325,19 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
         page: BillPage,
         page_url: str,
         number: int,
-        actions: list[HistoryAction],
+        pages: PagesRead,
     ) -> Iterator[Any]:
         try:
             fragment = parse_history_fragment(strict_text(response), response.url)
+            pages.add(fragment, self.conf.crawl)
+            if number < fragment.last_page:
+                yield self.fragment_request(ref, api_reason, page, page_url, number + 1, pages)
+                return
+            pages.check_complete(page_url, number)
         except (ParseError, AttributeError) as exc:
             yield self._failed(
                 ref, f"{api_reason}; HTML history: {parse_failure(exc, response)}", response.url
             )
-            return
-        offset = len(actions)
-        rows = actions + [
-            HistoryAction(a.date, a.branch, a.action, offset + i)
-            for i, a in enumerate(fragment.actions)
-        ]
-        if number < fragment.last_page:
-            yield self.fragment_request(ref, api_reason, page, page_url, number + 1, rows)
             return
         bill_number = None if page.number.split(".")[0] in ("HD", "SD") else page.number
         yield from self._done(
@@ -335,13 +350,14 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
                 if ref.number != bill_number and "D." in ref.number
                 else None,
                 title=page.title,
-                actions=sort_actions(rows),
+                actions=sort_actions(pages.actions),
                 source="html",
                 url=page_url,
                 fetched_from=response.url,
                 pinslip=page.pinslip,
                 sponsor=page.facts.get("Sponsor") or page.facts.get("Presenter"),
                 fallback_reason=api_reason,
+                stricken=pages.stricken,
             ),
         )
 
@@ -377,9 +393,20 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
         depth = self.depths.get(ref, 0)
         if depth >= self.conf.legislature.lineage_depth:
             return
-        for kind, court, number in links:
-            target = BillRef(court, number)
-            if kind in lineage.FOLLOWED and target not in self.depths:
+        wanted = {
+            BillRef(court, number): kind
+            for kind, court, number in links
+            if kind in lineage.FOLLOWED and BillRef(court, number) not in self.depths
+        }
+        cap = self.conf.crawl.max_requests_per_page
+        if len(wanted) > cap:
+            message = (
+                f"its history names {len(wanted)} bills to follow; only the first {cap} were "
+                "followed (crawl.max_requests_per_page)"
+            )
+            yield Problem(ref.key, message, self.api_url(ref), kind="warning")
+        for target, kind in list(wanted.items())[:cap]:
+            if target not in self.depths:
                 self.depths[target] = depth + 1
                 self.via[target] = f"{ref.key} {kind}"
                 self.logger.info("%s: following %s to %s", ref.key, kind, target.key)
@@ -396,6 +423,54 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
 
 # A history read before its document: (actions, the URL read, ETag, Last-Modified).
 ReadHistory = tuple[list[HistoryAction], str, str | None, str | None]
+
+
+@dataclass
+class PagesRead:
+    """A bill page's history as its fragments are read, page after page: the rows, the rows
+    shown struck through, how many rows the pages showed, and how many they declared."""
+
+    actions: list[HistoryAction] = field(default_factory=list)
+    stricken: list[HistoryAction] = field(default_factory=list)
+    rows: int = 0
+    declared: int | None = None
+    pages: int = 0
+
+    def add(self, fragment: HistoryPage, crawl: CrawlSettings) -> None:
+        """Take one page's rows; ParseError when the pages or rows go over the caps."""
+        if fragment.last_page > crawl.max_requests_per_page:
+            raise ParseError(
+                f"the history claims {fragment.last_page} pages, over "
+                f"crawl.max_requests_per_page ({crawl.max_requests_per_page}): refused"
+            )
+        offset = self.rows
+        self.actions += [
+            HistoryAction(a.date, a.branch, a.action, offset + a.position)
+            for a in fragment.actions
+        ]
+        self.stricken += fragment.stricken
+        self.rows += fragment.rows
+        self.pages += 1
+        if self.rows > crawl.max_history_rows:
+            raise ParseError(
+                f"history of more than {crawl.max_history_rows} rows "
+                "(crawl.max_history_rows): refused, nothing stored"
+            )
+        if fragment.declared_count is not None:
+            self.declared = fragment.declared_count
+
+    def check_complete(self, page_url: str, last: int) -> None:
+        """The rows read across every page must be the rows the page says it displays."""
+        if self.rows and self.declared is None:
+            raise ParseError(
+                f"{page_url}: no 'Displaying N actions' on the history: cannot tell that "
+                "every row was read"
+            )
+        if self.declared is not None and self.declared != self.rows:
+            raise ParseError(
+                f"{page_url}: the history says 'Displaying {self.declared} actions' but "
+                f"{self.rows} rows were read across {last} pages: incomplete, nothing stored"
+            )
 
 
 def _links(court: int, actions: list[HistoryAction]) -> list[Link]:
