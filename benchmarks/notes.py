@@ -23,9 +23,9 @@ from pathlib import Path
 
 from benchmarks.measure import run_measured
 from benchmarks.populate import COURT, config_text, database_arguments, ensure_database
-from models.calendar import EASTERN
-from models.records import ActionRow
-from models.stages import StageTimeline
+from models.legislature.calendar import EASTERN
+from models.legislature.stages import StageTimeline
+from models.storage.records import ActionRow
 
 NOTES_PER_FOLDER = 500
 CLAIMS = (

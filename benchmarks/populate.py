@@ -4,8 +4,8 @@ optional extra snapshots per bill (the history read as it grew), and a config.to
     .venv/bin/python -m benchmarks.populate --dir /tmp/lt-bench --documents 11600 --snapshots 100000
 
 Bills come from benchmarks.synthetic_court.SyntheticCourt (its API-format bodies parsed by
-crawler.parsers.api). Each bill is saved with models.store.save_bill: its whole history, or, with
---snapshots, growing prefixes of it (one crawl run per round, as successive crawls would see the
+crawler.parsers.api). Each bill is saved with models.storage.store.save_bill: its whole history,
+or, with --snapshots, growing prefixes of it (one crawl run per round, as successive crawls would see the
 history grow), so the final state is the full history either way.
 """
 
@@ -23,9 +23,9 @@ from typing import Any
 from benchmarks.synthetic_court import SyntheticCourt
 from crawler.items import BillItem, HistoryAction
 from crawler.parsers.api import parse_document, parse_history
-from models.db import make_engine, session_scope, upgrade
-from models.numbers import compact_number
-from models.store import finish_run, save_bill, start_run
+from models.legislature.numbers import compact_number
+from models.storage.db import make_engine, session_scope, upgrade
+from models.storage.store import finish_run, save_bill, start_run
 
 COURT = 999
 DEFAULT_DOCUMENTS = 11_600

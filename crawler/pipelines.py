@@ -1,4 +1,4 @@
-"""Item pipeline: stores items through `models.store`, a transaction per bill, a run per crawl."""
+"""Item pipeline: stores items through `models.storage.store`, a transaction per bill."""
 
 from __future__ import annotations
 
@@ -25,11 +25,11 @@ from crawler.items import (
     OrderItem,
     Problem,
 )
-from models.db import ensure_schema, make_engine, session_factory
-from models.news import save_entry
-from models.orders import record_listing, save_order
-from models.schema import CrawlRun, utcnow
-from models.store import (
+from models.storage.db import ensure_schema, make_engine, session_factory
+from models.storage.news import save_entry
+from models.storage.orders import record_listing, save_order
+from models.storage.schema import CrawlRun, utcnow
+from models.storage.store import (
     SourceFailure,
     finish_run,
     record_failure,

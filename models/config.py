@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .numbers import BadNumber, BillRef
-from .polling import PollPolicy
+from models.legislature.numbers import BadNumber, BillRef
+from models.legislature.polling import PollPolicy
+from models.rules.registry import SWITCHABLE
 
 DEFAULT_CONFIG_NAME = "config.toml"
 ENV_CONFIG = "LEGISTRACK_CONFIG"
@@ -116,15 +117,7 @@ class ScheduleSettings:
     failures_before_alert: int = 3  # consecutive failed runs of a source before source_failing
 
 
-RULE_NAMES = (
-    "dead_bill_cited",
-    "contradicts_note",
-    "changed_since_note",
-    "review_due",
-    "order_changed",
-    "news_since_note",
-    "new_order",
-)
+RULE_NAMES = SWITCHABLE  # models.rules.registry: every rule, its severity and doc
 
 
 @dataclass(frozen=True)

@@ -14,22 +14,16 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from models import alerts as alert_store
 from models.config import Config, configured_sources
-from models.db import session_scope
-from models.health import SOURCES_NOTE, failing_findings, source_health
-from models.notecheck import (
-    Citer,
-    NoteCitations,
-    known_bills,
-    load_news,
-    load_orders,
-    load_records,
-    note_facts,
-)
-from models.notes import Note, NoteError, find_notes, read_note
-from models.schema import Alert
-from models.staleness import Finding, check_note, new_orders
+from models.notes.citations import Citer, NoteCitations, note_facts
+from models.notes.reading import Note, NoteError, find_notes, read_note
+from models.reports.notecheck import known_bills, load_news, load_orders, load_records
+from models.rules.sources import SOURCES_NOTE, failing_findings
+from models.rules.staleness import Finding, check_note, new_orders
+from models.storage import alerts as alert_store
+from models.storage.db import session_scope
+from models.storage.health import source_health
+from models.storage.schema import Alert
 
 from . import notify
 

@@ -11,13 +11,18 @@ import click
 from sqlalchemy.orm import Session
 
 from models.config import Config, configured_sources
-from models.db import ensure_schema, make_engine, session_scope, upgrade
-from models.health import fail_unfinished, source_health
-from models.history import NothingToCompare, bills_numbered, diff_snapshots, snapshot_changes
-from models.numbers import canonical_number
-from models.polling import polling_summary
-from models.schema import Bill, CrawlRun
-from models.status import relations_of
+from models.legislature.numbers import canonical_number
+from models.reports.status import relations_of
+from models.storage.db import ensure_schema, make_engine, session_scope, upgrade
+from models.storage.health import fail_unfinished, source_health
+from models.storage.history import (
+    NothingToCompare,
+    bills_numbered,
+    diff_snapshots,
+    snapshot_changes,
+)
+from models.storage.polling import polling_summary
+from models.storage.schema import Bill, CrawlRun
 
 from . import formatting
 from .common import EXIT_FAILED, fail, load, one_line_errors

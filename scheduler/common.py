@@ -9,10 +9,10 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from models.alerts import AlertError
 from models.config import Config, ConfigError, find_config_path, load_config
-from models.db import DatabaseUnavailable
-from models.numbers import BadNumber
+from models.legislature.numbers import BadNumber
+from models.storage.alerts import AlertError
+from models.storage.db import DatabaseUnavailable
 
 from .locks import LockHeld
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.schema import CrawlRun
+from models.storage.schema import CrawlRun
 
 
 def crawl_summary(run: CrawlRun) -> str:

@@ -18,7 +18,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from models.config import Config, configured_sources
-from models.db import ensure_schema, make_engine
+from models.storage.db import ensure_schema, make_engine
 
 from .checking import run_check
 from .jobs import Children, JobOutcome, crawl_in_child

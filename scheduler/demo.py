@@ -10,10 +10,10 @@ from pathlib import Path
 
 from crawler.replay import ReplayServer
 from crawler.run import run_crawls
-from models.alerts import list_alerts
 from models.config import configured_sources, load_config
-from models.db import make_engine, session_scope, upgrade
-from models.schema import Alert, CrawlRun
+from models.storage.alerts import list_alerts
+from models.storage.db import make_engine, session_scope, upgrade
+from models.storage.schema import Alert, CrawlRun
 
 from .checking import run_check
 from .crawl_report import crawl_summary

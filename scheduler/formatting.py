@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from models.calendar import EASTERN
-from models.numbers import BillRef
-from models.stages import STAGES, TERMINAL_STAGES
-from models.status import BillStatus, MeasureStatus, OrderView, StatusReport
+from models.legislature.calendar import EASTERN
+from models.legislature.numbers import BillRef
+from models.legislature.stages import STAGES, TERMINAL_STAGES
+from models.reports.status import BillStatus, MeasureStatus, OrderView, StatusReport
 
 
 def day(when: datetime | None) -> str:

@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, select
 
 from models.config import Config
-from models.db import session_scope
-from models.health import fail_unfinished
-from models.schema import CrawlRun
+from models.storage.db import session_scope
+from models.storage.health import fail_unfinished
+from models.storage.schema import CrawlRun
 
 logger = logging.getLogger(__name__)
 EXIT_LOCKED = 3  # `crawl` refusing because another crawl of the source runs

@@ -13,14 +13,16 @@ from typing import Any
 import click
 from sqlalchemy.orm import Session
 
-from models import alerts as alert_store
 from models.config import Config
-from models.db import ensure_schema, make_engine, session_scope
-from models.news import stories, subjects_in
-from models.notecheck import cite, known_bills, load_records
-from models.notes import NoteError, read_note
-from models.numbers import BillRef, canonical_number
-from models.schema import Alert, Bill
+from models.legislature.numbers import BillRef, canonical_number
+from models.notes.citations import cite
+from models.notes.reading import NoteError, read_note
+from models.reports.notecheck import known_bills, load_records
+from models.sources.news import subjects_in
+from models.storage import alerts as alert_store
+from models.storage.db import ensure_schema, make_engine, session_scope
+from models.storage.news import stories
+from models.storage.schema import Alert, Bill
 
 from . import formatting
 from .checking import CheckReport, evaluate, run_check

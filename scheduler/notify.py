@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import apprise
 
-from models.schema import Alert
+from models.storage.schema import Alert
 
 logger = logging.getLogger(__name__)
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from models.config import Config
-from models.db import ensure_schema, make_engine, session_scope
-from models.status import build_status
+from models.reports.status import build_status
+from models.storage.db import ensure_schema, make_engine, session_scope
 
 from . import formatting
 

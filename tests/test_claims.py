@@ -1,4 +1,4 @@
-"""Tests for models.claims: the stage a note's words claim for a citation, as of when, and whose.
+"""Tests for models.notes.claims: the stage a note's words claim for a citation, and when.
 
 Bill numbers in constructed sentences stand for made-up bills (court 999): the claims describe
 nothing real. The real claims tested are those of the real sample note.
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from models.claims import Claim, claim_for
-from models.notes import CLAIM_STAGES, read_note
-from models.references import Reference, find_references
+from models.notes.claims import Claim, claim_for
+from models.notes.reading import CLAIM_STAGES, read_note
+from models.notes.references import Reference, find_references
 
 SAMPLE = Path(__file__).parent / "fixtures" / "notes" / "ma-doc-287g-paradox.txt"
 MEASURES = {

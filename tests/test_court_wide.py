@@ -15,10 +15,10 @@ from sqlalchemy import inspect, select
 
 from crawler.items import BillItem, HistoryAction
 from models.config import load_config
-from models.db import alembic_config, make_engine, session_scope, upgrade
-from models.schema import Bill
-from models.stages import StageTimeline, stage_of
-from models.store import save_bill, start_run
+from models.legislature.stages import StageTimeline, stage_of
+from models.storage.db import alembic_config, make_engine, session_scope, upgrade
+from models.storage.schema import Bill
+from models.storage.store import save_bill, start_run
 from scheduler.checking import evaluate
 
 from .conftest import FIXTURES, Project, write_config

@@ -11,8 +11,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from crawler.replay import Canned, ReplayServer
-from models.db import make_engine, session_scope
-from models.schema import Bill, CrawlError, CrawlRun, Snapshot
+from models.storage.db import make_engine, session_scope
+from models.storage.schema import Bill, CrawlError, CrawlRun, Snapshot
 
 from .conftest import Project, write_config
 

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import func, select
 
 from crawler.replay import Canned, ReplayServer
-from models.db import make_engine, session_scope
-from models.schema import Snapshot
+from models.storage.db import make_engine, session_scope
+from models.storage.schema import Snapshot
 from scheduler.locks import DatabaseLock
 
 from .conftest import Project, Receiver, legistrack_bin, write_config

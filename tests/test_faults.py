@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import select, text
 
 from crawler.replay import Canned, ReplayServer
-from models.db import make_engine, session_scope
-from models.schema import NewsItem, Snapshot
+from models.storage.db import make_engine, session_scope
+from models.storage.schema import NewsItem, Snapshot
 
 from .conftest import FIXTURES, Project, legistrack_bin, write_config
 

@@ -11,7 +11,7 @@ import pytest
 
 from crawler.items import HistoryAction
 from crawler.replay import ReplayServer
-from models.lineage import (
+from models.legislature.lineage import (
     ChainNode,
     Edge,
     chain_text,

@@ -1,4 +1,4 @@
-"""Tests for models.notes: reading plain and Markdown notes, their dates, front matter, errors."""
+"""Tests for models.notes.reading: plain and Markdown notes, their dates, front matter, errors."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from models.calendar import EASTERN
-from models.notes import (
+from models.legislature.calendar import EASTERN
+from models.notes.reading import (
     ExplicitClaim,
     NoteError,
     find_dates,

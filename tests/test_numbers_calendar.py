@@ -6,8 +6,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from models import calendar
-from models.numbers import BadNumber, BillRef, canonical_number, compact_number, is_docket
+from models.legislature import calendar
+from models.legislature.numbers import (
+    BadNumber,
+    BillRef,
+    canonical_number,
+    compact_number,
+    is_docket,
+)
 
 SPELLINGS = [
     ("S.997", "S.997"),

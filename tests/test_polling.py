@@ -16,9 +16,9 @@ from crawler.parsers.api import parse_document_list
 from crawler.parsers.errors import ParseError
 from crawler.replay import Canned, ReplayServer
 from models.config import ConfigError, parse_config
-from models.db import make_engine, session_scope
-from models.polling import POLL, SKIP_DORMANT, SKIP_FINAL, KnownBill, PollPolicy, decide
-from models.schema import CrawlRun, ListedDocument, Snapshot
+from models.legislature.polling import POLL, SKIP_DORMANT, SKIP_FINAL, KnownBill, PollPolicy, decide
+from models.storage.db import make_engine, session_scope
+from models.storage.schema import CrawlRun, ListedDocument, Snapshot
 
 from .conftest import Project, write_config
 

@@ -1,4 +1,4 @@
-"""Tests for models.references: every spelling of a citation, what is not one, courts, resolving.
+"""Tests for models.notes.references: every spelling of a citation, what is not one, courts.
 
 Bill numbers in constructed sentences stand for made-up bills (court 999); the real ones appear
 only as the tracked items of shared/reference/FACTS.md and in the real sample note.
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from models.notes import read_note
-from models.numbers import BillRef
-from models.references import Reference, find_references, resolve_bill
+from models.legislature.numbers import BillRef
+from models.notes.reading import read_note
+from models.notes.references import Reference, find_references, resolve_bill
 
 SAMPLE = Path(__file__).parent / "fixtures" / "notes" / "ma-doc-287g-paradox.txt"
 MEASURES = {

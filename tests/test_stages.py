@@ -1,4 +1,4 @@
-"""Tests for models.stages: row categories over real history rows, and the stage of a history."""
+"""Tests for models.legislature.stages: row categories over real rows, the stage of a history."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from crawler.items import HistoryAction
-from models.calendar import EASTERN
-from models.stages import (
+from models.legislature.calendar import EASTERN
+from models.legislature.stages import (
     STAGES,
     TERMINAL_STAGES,
     categorize,

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from crawler.items import HistoryAction
-from models.numbers import BillRef
-from models.staleness import (
+from models.legislature.numbers import BillRef
+from models.rules.staleness import (
     BillRecord,
     CitedSubject,
     Finding,

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import Engine, func, inspect, select
 
 from crawler.items import BillItem, HistoryAction
-from models.db import ensure_schema, make_engine, needs_upgrade, session_scope, upgrade
-from models.schema import Bill, CrawlRun, Snapshot
-from models.store import SourceFailure, finish_run, save_bill, start_run
+from models.storage.db import ensure_schema, make_engine, needs_upgrade, session_scope, upgrade
+from models.storage.schema import Bill, CrawlRun, Snapshot
+from models.storage.store import SourceFailure, finish_run, save_bill, start_run
 
 T0 = datetime(2025, 3, 1, 15, tzinfo=UTC)
 

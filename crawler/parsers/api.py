@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from crawler.items import HistoryAction
-from models.calendar import EASTERN
-from models.numbers import BadNumber, canonical_number
+from models.legislature.calendar import EASTERN
+from models.legislature.numbers import BadNumber, canonical_number
 
 from .dates import parse_api_date
 from .errors import ParseError

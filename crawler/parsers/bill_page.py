@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup, FeatureNotFound, Tag
 from bs4.element import CData, NavigableString
 
 from crawler.items import HistoryAction
-from models.numbers import BadNumber, canonical_number
+from models.legislature.numbers import BadNumber, canonical_number
 
 from .dates import parse_page_date
 from .errors import ParseError

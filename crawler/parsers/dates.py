@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from models.calendar import EASTERN
+from models.legislature.calendar import EASTERN
 
 from .errors import ParseError
 

@@ -21,8 +21,8 @@ from crawler.items import (
 )
 from crawler.parsers.api import DocumentSummary, parse_document_list
 from crawler.parsers.errors import ParseError
-from models.numbers import BillRef
-from models.polling import KnownBill, Listed, judge_committees
+from models.legislature.numbers import BillRef
+from models.legislature.polling import KnownBill, Listed, judge_committees
 
 JSON_HEADERS = {"Accept": "application/json"}
 

@@ -16,11 +16,12 @@ from crawler.parsers.errors import ParseError
 from crawler.parsers.orders import OrderLink, OrderPage, parse_listing, parse_order_page
 from crawler.spiders.base import ConfiguredSpider
 from models.config import Config
-from models.db import ensure_schema, make_engine, session_scope
-from models.keywords import matching
-from models.orders import ADJUSTS_OTHER, listed_paths, path_of, stored_order_paths
 from models.legislature.sanity import latest_possible
-from models.schema import utcnow
+from models.sources.keywords import matching
+from models.sources.orders import ADJUSTS_OTHER, path_of
+from models.storage.db import ensure_schema, make_engine, session_scope
+from models.storage.orders import listed_paths, stored_order_paths
+from models.storage.schema import utcnow
 
 
 class ExecutiveOrdersSpider(ConfiguredSpider):

@@ -40,20 +40,19 @@ from crawler.parsers.bill_page import (
 from crawler.parsers.errors import ParseError
 from crawler.spiders.base import ConfiguredSpider
 from crawler.spiders.court_list import CourtListMixin, response_validators
-from models import lineage
 from models.config import Config, CrawlSettings
-from models.db import ensure_schema, make_engine, session_factory
-from models.numbers import BillRef, compact_number
-from models.polling import (
+from models.legislature import lineage
+from models.legislature.numbers import BillRef, compact_number
+from models.legislature.polling import (
     POLL,
     KnownBill,
     Listed,
     decide,
     history_digest,
-    load_known,
-    load_listed,
 )
-from models.schema import utcnow
+from models.storage.db import ensure_schema, make_engine, session_factory
+from models.storage.polling import load_known, load_listed
+from models.storage.schema import utcnow
 
 # (relation type, court, number) of a relation a crawl may follow
 Link = tuple[str, int, str]

@@ -15,12 +15,13 @@ from crawler.parsers.errors import ParseError
 from crawler.parsers.feeds import FeedEntry, article_text, parse_feed
 from crawler.spiders.base import ConfiguredSpider
 from models.config import Config, Feed
-from models.db import ensure_schema, make_engine, session_scope
-from models.keywords import matching
-from models.news import known_keys, subjects_in
-from models.numbers import BillRef
+from models.legislature.numbers import BillRef
 from models.legislature.sanity import latest_possible
-from models.schema import Bill, NewsItem, utcnow
+from models.sources.keywords import matching
+from models.sources.news import subjects_in
+from models.storage.db import ensure_schema, make_engine, session_scope
+from models.storage.news import known_keys
+from models.storage.schema import Bill, NewsItem, utcnow
 
 
 class NewsSpider(ConfiguredSpider):

@@ -6,8 +6,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
-from models.calendar import EASTERN, court
-from models.stages import ActionLike, ordinal
+from .calendar import EASTERN, court
+from .stages import ActionLike, ordinal
 
 # How far ahead of this machine's clock a source's date may be (its clock, time zones, a story
 # scheduled for tomorrow morning): beyond it, a date is one that has not happened.

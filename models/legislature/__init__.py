@@ -1,0 +1,1 @@
+"""Pure facts about the General Court: numbers, calendar, stages, lineage, polling decisions."""

@@ -1,0 +1,1 @@
+"""Pure reading of notes: files, front matter, dates, references, claims and citations."""

@@ -1,0 +1,477 @@
+"""Research notes: reading a note file (plain text or Markdown), its front matter and its date."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from models.legislature.calendar import EASTERN
+from models.legislature.stages import STAGES
+
+NOTE_SUFFIXES = (".md", ".markdown", ".txt")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+# A claim's status: a stage (models.legislature.stages), or "pending" (any live stage).
+CLAIM_STAGES: tuple[str, ...] = (*STAGES, "pending")
+_BINARY_SNIFF = 8192
+_GIT_TIMEOUT = 10.0
+_MAX_TITLE = 200
+
+
+class NoteError(Exception):
+    """A note that cannot be read, already phrased as one line: `<path>: <problem>`."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class ExplicitClaim:
+    """One entry of front matter `tracks:`: what the note's author says a reference's status is."""
+
+    ref: str
+    status: str | None  # one of CLAIM_STAGES
+    as_of: date | None  # a month ("2026-03") is read as its first day
+
+
+@dataclass(frozen=True)
+class Note:
+    """One note as read: title, body (the text after front matter), date and the date's source."""
+
+    path: Path
+    title: str | None
+    body: str
+    date: date | None
+    date_source: str  # "front_matter" | "text" | "git" | "mtime"
+    weak_date: bool  # True only for "mtime": a copy or checkout resets it
+    review_every: timedelta | None
+    tracks: tuple[ExplicitClaim, ...]
+    format: str  # "markdown" | "text"
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates in text
+
+_MONTHS: dict[str, int] = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_ORD = r"(?:st|nd|rd|th)?"
+# Every pattern names its groups m (month), d (day), y (year). Not \b: "_May 2, 2026_" is a date.
+_FULL_DATES = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        # Apr 12, 2026; 12 April 2026; 2026-04-12; 4/12/2026 (US order)
+        rf"(?<![a-z])(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}}){_ORD},?\s+(?P<y>\d{{4}})(?!\d)",
+        rf"(?<!\d)(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<m>{_MONTH}),?\s+(?P<y>\d{{4}})(?!\d)",
+        r"(?<![\d/.-])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)",
+        r"(?<![\d/.-])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})(?![\d/])",
+    )
+)
+_MONTH_DATES = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        rf"(?<![a-z])(?P<m>{_MONTH}),?\s+(?P<y>\d{{4}})(?!\d)",  # March 2026
+        r"(?<![\d/.-])(?P<y>\d{4})-(?P<m>\d{2})(?![\d/-])",  # 2026-03
+    )
+)
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    """A date written in a text, and where: [start, end) are offsets in that text."""
+
+    day: date
+    start: int
+    end: int
+    month_only: bool  # the text gave a month and year only: `day` is the first of that month
+
+
+def _month(text: str) -> int:
+    return int(text) if text.isdigit() else _MONTHS[text.lower().rstrip(".")[:3]]
+
+
+def find_dates(text: str, month_year: bool = True) -> list[FoundDate]:
+    """Every date in `text`, in order, not overlapping.
+
+    Full dates: `Apr 12, 2026`, `April 12, 2026`, `12 April 2026`, `2026-04-12`, `4/12/2026` (US
+    order, month first). With `month_year`, also `March 2026` and `2026-03`, read as the first day
+    of the month. Impossible dates (`2026-02-30`) are skipped.
+    """
+    found: list[FoundDate] = []
+    for patterns, month_only in ((_FULL_DATES, False), (_MONTH_DATES, True)):
+        if month_only and not month_year:
+            continue
+        for pattern in patterns:
+            for match in pattern.finditer(text):
+                day = int(match.group("d")) if not month_only else 1
+                try:
+                    value = date(int(match.group("y")), _month(match.group("m")), day)
+                except ValueError:
+                    continue
+                found.append(FoundDate(value, match.start(), match.end(), month_only))
+    found.sort(key=lambda f: (f.start, f.start - f.end))  # leftmost, then longest
+    chosen: list[FoundDate] = []
+    for item in found:
+        if not chosen or item.start >= chosen[-1].end:
+            chosen.append(item)
+    return chosen
+
+
+def parse_note_date(text: str) -> date | None:
+    """The first full date in `text` (forms as in find_dates); else its first month-year as the
+    first day of that month; else None."""
+    found = find_dates(text)
+    full = [f for f in found if not f.month_only]
+    if full:
+        return full[0].day
+    return found[0].day if found else None
+
+
+# A "Last updated:" line: the label opens the line (after bullets, quotes, emphasis) and the date
+# follows it at once (an optional weekday, "on", emphasis markers and a colon may come between).
+_UPDATED_LINE = re.compile(
+    r"^[\s>*_•\-]*(?:last[ \t]+updated|updated|last[ \t]+reviewed)[ \t*_]*:?[ \t*_]*"
+    r"(?:on[ \t]+)?(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?[ \t]+)?"
+    r"(?P<rest>.*)$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _date_in_text(body: str) -> date | None:
+    """The latest date given on a "Last updated:" / "Updated:" / "Last reviewed:" line."""
+    dates: list[date] = []
+    for match in _UPDATED_LINE.finditer(body):
+        found = find_dates(match.group("rest"))
+        if found and found[0].start == 0:
+            dates.append(found[0].day)
+    return max(dates) if dates else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading a file
+
+
+def read_note(path: Path, max_bytes: int = 5_000_000) -> Note:
+    """Read one note; every problem is a NoteError naming the file.
+
+    Front matter (`---` on the first line, up to a `---` or `...` line) is read in any file;
+    `format` is "markdown" for .md/.markdown files (or any file with front matter), else "text".
+    The date is front matter `last_updated` (or `updated`, `date`), else the latest "Last updated:",
+    "Updated:" or "Last reviewed:" line, else the file's last git commit, else its mtime (weak).
+    Git and mtime dates are the day in Eastern time.
+    """
+    text = _read_text(path, max_bytes)
+    meta, body = _split_front_matter(path, text)
+    markdown = path.suffix.lower() in MARKDOWN_SUFFIXES or meta is not None
+    fields = meta or {}
+    title = _fm_str(path, fields, "title") or _title(body, markdown)
+    review_every = _fm_period(path, fields)
+    tracks = _fm_tracks(path, fields.get("tracks"))
+    note_date, source = _fm_date(path, fields), "front_matter"
+    if note_date is None:
+        note_date, source = _date_in_text(body), "text"
+    if note_date is None:
+        note_date, source = git_commit_date(path), "git"
+    if note_date is None:
+        note_date, source = _mtime_date(path), "mtime"
+    return Note(
+        path=path,
+        title=title,
+        body=body,
+        date=note_date,
+        date_source=source,
+        weak_date=source == "mtime",
+        review_every=review_every,
+        tracks=tracks,
+        format="markdown" if markdown else "text",
+    )
+
+
+def _read_text(path: Path, max_bytes: int) -> str:
+    try:
+        if path.is_dir():
+            raise NoteError(path, "is a folder, not a note file")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise NoteError(path, f"too large: {size} bytes (limit {max_bytes})")
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise NoteError(path, "no such file") from None
+    except OSError as exc:
+        raise NoteError(path, f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise NoteError(path, f"too large: {len(data)}+ bytes (limit {max_bytes})")
+    if b"\x00" in data[:_BINARY_SNIFF]:
+        raise NoteError(path, "binary file (NUL bytes), not a note")
+    try:
+        text = data.decode("utf-8-sig")  # plain UTF-8, with or without a byte-order mark
+    except UnicodeDecodeError as exc:
+        byte = data[exc.start]
+        raise NoteError(path, f"not UTF-8 text (byte 0x{byte:02X} at offset {exc.start})") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any] | None, str]:
+    """(front matter mapping or None, body). Empty front matter is an empty mapping."""
+    first, sep, rest = text.partition("\n")
+    if first.rstrip() != "---":
+        return None, text
+    closing = re.search(r"^(?:---|\.\.\.)[ \t]*$", rest, re.MULTILINE)
+    if not sep or closing is None:
+        raise NoteError(path, "front matter: no closing '---' line")
+    loaded = _load_yaml(path, rest[: closing.start()])
+    if loaded is None:
+        loaded = {}
+    if not isinstance(loaded, dict):
+        kind = type(loaded).__name__
+        raise NoteError(path, f"front matter: expected a mapping of keys, got a {kind}")
+    body = rest[closing.end() :].removeprefix("\n")
+    return {str(key): value for key, value in loaded.items()}, body
+
+
+# libyaml's parser when PyYAML has it (ten times faster than the pure-Python one, the same values)
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _load_yaml(path: Path, text: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_FAST_LOADER)  # a safe loader (no arbitrary objects)
+    except yaml.YAMLError:
+        pass
+    try:  # again with the pure-Python parser, whose messages say what is wrong and where
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise NoteError(path, f"front matter: not valid YAML: {_yaml_problem(exc)}") from None
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    if isinstance(exc, yaml.MarkedYAMLError):
+        problem = exc.problem or exc.context or "syntax error"
+        mark = exc.problem_mark
+        # The mark counts from 0 on the line after the opening '---': +2 gives the file's line.
+        return f"{problem} (line {mark.line + 2})" if mark is not None else problem
+    return str(exc).splitlines()[0]
+
+
+def _fm_str(path: Path, fields: dict[str, Any], key: str) -> str | None:
+    value = fields.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise NoteError(path, f"front matter {key}: expected text, got {value!r}")
+    return value.strip() or None
+
+
+def _as_date(value: object) -> date | None:
+    """A YAML date, datetime (aware ones in Eastern time) or a date written as text."""
+    if isinstance(value, datetime):
+        return value.astimezone(EASTERN).date() if value.tzinfo else value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return parse_note_date(value)
+    return None
+
+
+def _fm_date(path: Path, fields: dict[str, Any]) -> date | None:
+    for key in ("last_updated", "updated", "date"):
+        if fields.get(key) is None:
+            continue
+        value = _as_date(fields[key])
+        if value is None:
+            raise NoteError(path, f"front matter {key}: not a date: {fields[key]!r}")
+        return value
+    return None
+
+
+_PERIOD = re.compile(
+    r"^\s*(?P<n>\d+)\s*(?P<unit>d|days?|w|weeks?|m|months?|y|years?)\s*$", re.IGNORECASE
+)
+_PERIOD_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
+
+
+def parse_period(text: str) -> timedelta | None:
+    """`90d`, `12w`, `3m` (30 days each), `1y` (365 days), also `90 days`; None if not a period."""
+    match = _PERIOD.match(text)
+    if not match or int(match.group("n")) == 0:
+        return None
+    return timedelta(days=int(match.group("n")) * _PERIOD_DAYS[match.group("unit")[0].lower()])
+
+
+def _fm_period(path: Path, fields: dict[str, Any]) -> timedelta | None:
+    value = fields.get("review_every")
+    if value is None:
+        return None
+    period = parse_period(value) if isinstance(value, str) else None
+    if period is None:
+        raise NoteError(
+            path,
+            f"front matter review_every: expected a period like 90d, 12w, 3m or 1y, got {value!r}",
+        )
+    return period
+
+
+def _fm_tracks(path: Path, value: object) -> tuple[ExplicitClaim, ...]:
+    """`tracks:` entries: a mapping {ref, status?, as_of?} or just a ref as text."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise NoteError(path, f"front matter tracks: expected a list, got {value!r}")
+    claims: list[ExplicitClaim] = []
+    for index, item in enumerate(value):
+        where = f"front matter tracks[{index}]"
+        entry: dict[str, Any] = {"ref": item} if isinstance(item, str) else item
+        if not isinstance(entry, dict):
+            raise NoteError(path, f"{where}: expected a mapping like {{ref: S.1681}}, got {item!r}")
+        unknown = sorted(set(map(str, entry)) - {"ref", "status", "as_of"})
+        if unknown:
+            raise NoteError(path, f"{where}.{unknown[0]}: unknown key (known: ref, status, as_of)")
+        ref = entry.get("ref")
+        if not isinstance(ref, str) or not ref.strip():
+            raise NoteError(path, f"{where}.ref: required, the bill, measure or order tracked")
+        claims.append(
+            ExplicitClaim(ref.strip(), _status(path, where, entry), _as_of(path, where, entry))
+        )
+    return tuple(claims)
+
+
+def _status(path: Path, where: str, entry: dict[str, Any]) -> str | None:
+    value = entry.get("status")
+    if value is None:
+        return None
+    stage = re.sub(r"[\s-]+", "_", value.strip().lower()) if isinstance(value, str) else None
+    if stage not in CLAIM_STAGES:
+        raise NoteError(
+            path, f"{where}.status: unknown stage {value!r} (one of: {', '.join(CLAIM_STAGES)})"
+        )
+    return stage
+
+
+def _as_of(path: Path, where: str, entry: dict[str, Any]) -> date | None:
+    value = entry.get("as_of")
+    if value is None:
+        return None
+    parsed = _as_date(value)
+    if parsed is None:
+        raise NoteError(path, f"{where}.as_of: not a date or month: {value!r}")
+    return parsed
+
+
+# ---------------------------------------------------------------------------------------------
+# Title
+
+_ATX_HEADING = re.compile(r"^#[ \t]+(?P<title>.+?)[ \t]*#*[ \t]*$")
+_SETEXT_RULE = re.compile(r"^=+[ \t]*$")
+# Wiki exports open with a header line such as "Research Note Researched" before the title.
+_EXPORT_HEADER = re.compile(r"^research note(?:\s+\w+)?$", re.IGNORECASE)
+
+
+def _title(body: str, markdown: bool) -> str | None:
+    """Markdown: the first level-1 heading (`# T` or `T` over `===`), outside code fences.
+    Text: the first non-empty line that is not an export header ("Research Note <status>").
+    A line over 200 characters is a paragraph, not a title: None then."""
+    lines = body.split("\n")
+    if markdown:
+        fenced = False
+        for index, line in enumerate(lines):
+            if line.lstrip().startswith(("```", "~~~")):
+                fenced = not fenced
+            if fenced:
+                continue
+            heading = _ATX_HEADING.match(line)
+            if heading:
+                return heading.group("title")
+            following = lines[index + 1] if index + 1 < len(lines) else ""
+            if line.strip() and _SETEXT_RULE.match(following):
+                return line.strip()
+        return None
+    for line in lines:
+        stripped = line.strip()
+        if stripped and not _EXPORT_HEADER.match(stripped):
+            return stripped if len(stripped) <= _MAX_TITLE else None
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# File dates and finding notes
+
+
+def git_commit_date(path: Path) -> date | None:
+    """The day (Eastern) of the last commit touching `path`; None outside git or if untracked."""
+    try:
+        proc = subprocess.run(
+            ["git", "log", "-1", "--format=%cI", "--", path.name],
+            cwd=path.parent,
+            capture_output=True,
+            text=True,
+            timeout=_GIT_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    stamp = proc.stdout.strip()
+    if proc.returncode != 0 or not stamp:
+        return None
+    try:
+        return datetime.fromisoformat(stamp).astimezone(EASTERN).date()
+    except ValueError:
+        return None
+
+
+def _mtime_date(path: Path) -> date | None:
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, EASTERN).date()
+    except OSError:
+        return None
+
+
+def _is_note_name(name: str) -> bool:
+    """A note file found in a folder: a known suffix, not hidden, not the folder's README."""
+    stem, suffix = os.path.splitext(name)
+    return suffix.lower() in NOTE_SUFFIXES and not name.startswith(".") and stem.lower() != "readme"
+
+
+def find_notes(paths: Sequence[Path]) -> tuple[list[Path], list[NoteError]]:
+    """Note files named, or found in named folders (recursively), sorted, each once.
+
+    A file named explicitly is taken whatever its suffix; in folders, *.md, *.markdown and *.txt
+    files are taken, except README files and anything hidden (".git", ".obsidian", ".draft.md").
+    A path that does not exist, or a folder that cannot be listed, is a NoteError.
+    """
+    found: set[Path] = set()
+    errors: list[NoteError] = []
+    for path in paths:
+        if path.is_file():
+            found.add(path)
+        elif path.is_dir():
+            found.update(_walk(path, errors))
+        else:
+            errors.append(NoteError(path, "no such file or folder"))
+    return sorted(found), errors
+
+
+def _walk(folder: Path, errors: list[NoteError]) -> Iterable[Path]:
+    def failed(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else folder
+        errors.append(NoteError(where, f"cannot list folder: {exc.strerror or exc}"))
+
+    for root, dirs, files in os.walk(folder, onerror=failed):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        for name in files:
+            if _is_note_name(name):
+                yield Path(root) / name

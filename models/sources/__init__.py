@@ -1,0 +1,1 @@
+"""Pure rules about the other sources: executive orders' status, keyword matching, news subjects."""

@@ -1,0 +1,1 @@
+"""SQLAlchemy only: schema, engines and sessions, storing crawls, loading records, alerts."""
