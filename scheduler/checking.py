@@ -15,6 +15,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from models.config import Config, configured_sources
+from models.legislature.calendar import EASTERN
+from models.legislature.sanity import latest_possible
 from models.notes.citations import Citer, NoteCitations, note_facts
 from models.notes.reading import Note, NoteError, find_notes, read_note
 from models.reports.notecheck import known_bills, load_news, load_orders, load_records
@@ -29,6 +31,8 @@ from . import notify
 
 logger = logging.getLogger(__name__)
 ORDERS_NOTE = "(executive orders)"  # the "note" of new_order alerts: no note cites them yet
+DATE_SOURCES = {"front_matter": "front matter", "text": "text", "git": "last commit",
+                "mtime": "file's modification time"}  # fmt: skip
 
 
 @dataclass
@@ -86,6 +90,13 @@ def evaluate(
             note = read_note(path)
         except NoteError as exc:
             errors.append(str(exc))
+            continue
+        if note.date is not None and note.date > latest_possible(now):
+            # Every rule reads the note's date; one from the future would judge nothing right.
+            errors.append(
+                f"{path}: dated {note.date} (its {DATE_SOURCES.get(note.date_source, 'date')}), "
+                f"after today ({now.astimezone(EASTERN).date()}): fix the note's date"
+            )
             continue
         name = note_name(path, config, folders)
         citations = citer.cite(note)

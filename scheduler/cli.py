@@ -23,6 +23,7 @@ from models.storage.history import (
 )
 from models.storage.polling import polling_summary
 from models.storage.schema import Bill, CrawlRun
+from models.storage.store import is_problem
 
 from . import formatting
 from .common import EXIT_FAILED, fail, load, one_line_errors
@@ -121,8 +122,8 @@ def crawl(ctx: click.Context, source: str, no_check: bool, busy_exit: int) -> No
                 run.failed = max(run.failed, 1)
             click.echo(crawl_summary(run))
             for error in run.errors:
-                click.echo(f"{'SKIPPED' if error.message.startswith('skipped: ') else 'FAILED'} "
-                           f"{error.subject}: {error.message}", err=True)  # fmt: skip
+                label = error.message.split(": ", 1)[0] if is_problem(error.message) else "failed"
+                click.echo(f"{label.upper()} {error.subject}: {error.message}", err=True)
             failed += run.failed
     if config.notes.paths and not no_check:
         check_and_print(config, engine)

@@ -19,21 +19,33 @@ def latest_possible(now: datetime) -> date:
     return (now + CLOCK_TOLERANCE).astimezone(EASTERN).date()
 
 
-def first_possible(court_number: int) -> date:
+# The first General Court under the Constitution of the Commonwealth sat in 1780: no record of
+# the Legislature that legistrack reads is older.
+EARLIEST = date(1780, 1, 1)
+
+
+def first_possible(court_number: int, now: datetime) -> date:
     """The first day a row of General Court `court_number` can carry: January 1 of its first
-    year (it convenes on the first Wednesday; dockets may be filed in the days before)."""
-    return date(court(court_number).first_year, 1, 1)
+    year (it convenes on the first Wednesday; dockets may be filed in the days before). A court
+    whose first year is still to come (the made-up court 999 of tests and demos) is bounded only
+    by EARLIEST: its number comes from the config, not from the source."""
+    first = court(court_number).first_year
+    if first > now.astimezone(EASTERN).year:
+        return EARLIEST
+    return max(EARLIEST, date(first, 1, 1))
 
 
 def impossible_date(dates: Iterable[datetime], court_number: int, now: datetime) -> str | None:
     """Why one of a bill's row dates cannot be true, or None: after now (beyond the clock
     tolerance) or before its General Court began."""
-    latest, first = latest_possible(now), first_possible(court_number)
+    latest, first = latest_possible(now), first_possible(court_number, now)
     for when in dates:
         day = when.astimezone(EASTERN).date()
         if day > latest:
             return f"a row dated {day}, after today ({now.astimezone(EASTERN).date()})"
         if day < first:
+            if first == EARLIEST:
+                return f"a row dated {day}, before any General Court sat"
             which = court(court_number)
             began = f"the {ordinal(court_number)} General Court ({which.years}) began"
             return f"a row dated {day}, before {began}"
