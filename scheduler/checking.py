@@ -170,8 +170,8 @@ def deliver(
                 why = "stopping" if left > 0 else (
                     f"the notification budget ({config.alerts.notify_budget:.0f} s) is spent"
                 )  # fmt: skip
-                report.delivery_error = (
-                    f"{why}: {unsent} alerts not sent now" + _also(report.delivery_error)
+                report.delivery_error = f"{why}: {unsent} alerts not sent now" + _also(
+                    report.delivery_error
                 )
                 report.unsent += unsent
                 return

@@ -56,9 +56,7 @@ class Daemon:
             if self.stopping.is_set():  # stopped while another job was checking
                 self.say(f"{outcome.line()} (stopping)")
                 return
-            report = run_check(
-                self.engine, self.config, datetime.now(UTC), stopping=self.stopping
-            )
+            report = run_check(self.engine, self.config, datetime.now(UTC), stopping=self.stopping)
         alerts = f", {len(report.new)} new alerts" if report.new else ""
         sent = f", {report.delivered} notified" if report.delivered else ""
         failed = f", notification failed: {report.delivery_error}" if report.delivery_error else ""

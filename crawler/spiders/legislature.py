@@ -444,8 +444,7 @@ class PagesRead:
             )
         offset = self.rows
         self.actions += [
-            HistoryAction(a.date, a.branch, a.action, offset + a.position)
-            for a in fragment.actions
+            HistoryAction(a.date, a.branch, a.action, offset + a.position) for a in fragment.actions
         ]
         self.stricken += fragment.stricken
         self.rows += fragment.rows

@@ -75,8 +75,7 @@ class NewsSpider(ConfiguredSpider):
         cap = self.conf.crawl.max_feed_entries
         if len(entries) > cap:
             message = (
-                f"{len(entries)} entries; only the first {cap} were read "
-                "(crawl.max_feed_entries)"
+                f"{len(entries)} entries; only the first {cap} were read (crawl.max_feed_entries)"
             )
             yield Problem(subject, message, response.url, kind="warning")
             entries = entries[:cap]
