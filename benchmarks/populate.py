@@ -5,8 +5,8 @@ optional extra snapshots per bill (the history read as it grew), and a config.to
 
 Bills come from benchmarks.synthetic_court.SyntheticCourt (its API-format bodies parsed by
 crawler.parsers.api). Each bill is saved with models.storage.store.save_bill: its whole history,
-or, with --snapshots, growing prefixes of it (one crawl run per round, as successive crawls would see the
-history grow), so the final state is the full history either way.
+or, with --snapshots, growing prefixes of it (one crawl run per round, as successive crawls would
+see the history grow), so the final state is the full history either way.
 """
 
 from __future__ import annotations

@@ -54,11 +54,6 @@ def crawl_settings(config: Config, log_level: str = "WARNING") -> Settings:
     return settings
 
 
-def run_crawl(config: Config, source: str = "legislature", log_level: str = "WARNING") -> int:
-    """Crawl one source to the end (blocking); the returned id names its CrawlRun row."""
-    return run_crawls(config, [source], log_level)[source]
-
-
 def run_crawls(config: Config, sources: list[str], log_level: str = "WARNING") -> dict[str, int]:
     """Crawl several sources in one reactor run (they go concurrently); source -> CrawlRun id."""
     process = CrawlerProcess(crawl_settings(config, log_level))

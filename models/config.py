@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -151,37 +151,29 @@ class Config:
         return list(seen)
 
 
+SOURCES = ("legislature", "executive_orders", "news")
+
+
+def _fields(cls: Any, drop: tuple[str, ...] = ()) -> set[str]:
+    """The keys of a section: its settings class's fields (declared once, with their defaults)."""
+    return {f.name for f in fields(cls) if f.name not in drop}
+
+
+# Every key config.toml may set, per section, derived from the settings classes above (a test
+# checks that each is documented in config.toml and the README).
 _SECTIONS: dict[str, set[str]] = {
     "database": {"url"},
-    "legislature": {
-        "api_url",
-        "site_url",
-        "lineage_depth",
-        "track_all",
-        "track_all_keywords",
-        "track_all_committees",
-        "dormant_after_days",
-        "dormant_every_hours",
-    },
-    "crawl": set(CrawlSettings.__dataclass_fields__),
-    "measures": {"name", "aliases", "bills"},
-    "notes": {"paths"},
-    "alerts": {"notify", "digest", "notify_budget"},
-    "executive_orders": {"listing_urls", "track", "keywords"},
-    "feeds": {"name", "url", "fetch_articles"},
-    "news": {"keywords", "fetch_articles"},
+    "legislature": _fields(LegislatureSettings, drop=("polling",)) | _fields(PollPolicy),
+    "crawl": _fields(CrawlSettings),
+    "measures": _fields(Measure, drop=("companions",)),
+    "notes": _fields(NotesSettings),
+    "alerts": _fields(AlertSettings),
+    "executive_orders": _fields(OrderSettings),
+    "feeds": _fields(Feed),
+    "news": _fields(NewsSettings),
     "rules": set(RULE_NAMES),
-    "schedule": {
-        "timezone",
-        "legislature",
-        "executive_orders",
-        "news",
-        "timeout",
-        "stop_grace",
-        "failures_before_alert",
-    },
+    "schedule": _fields(ScheduleSettings, drop=("sources",)) | set(SOURCES),
 }
-SOURCES = ("legislature", "executive_orders", "news")
 
 
 def configured_sources(config: Config) -> list[str]:
@@ -258,10 +250,13 @@ def _legislature(table: dict[str, Any], where: str) -> LegislatureSettings:
             f"{where}: legislature.track_all: expected an array of General Court numbers"
             f" like [194], got {courts!r}"
         )
-    dormant_days = _typed(table, "dormant_after_days", int, where, prefix, 30)
+    policy = PollPolicy()
+    dormant_days = _typed(
+        table, "dormant_after_days", int, where, prefix, policy.dormant_after_days
+    )
     if dormant_days < 1:
         raise ConfigError(f"{where}: legislature.dormant_after_days: expected 1 or more")
-    every = table.get("dormant_every_hours", 24.0)
+    every = table.get("dormant_every_hours", policy.dormant_every_hours)
     if isinstance(every, bool) or not isinstance(every, int | float) or every < 0:
         raise ConfigError(
             f"{where}: legislature.dormant_every_hours: expected a number of hours, 0 or more"
@@ -294,7 +289,9 @@ def _schedule(table: dict[str, Any], where: str) -> ScheduleSettings:
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             raise ConfigError(f"{where}: schedule.{key}: expected a positive number of seconds")
         numbers[key] = float(value)
-    failures = _typed(table, "failures_before_alert", int, where, "schedule.", 3)
+    failures = _typed(
+        table, "failures_before_alert", int, where, "schedule.", defaults.failures_before_alert
+    )
     if failures < 1:
         raise ConfigError(f"{where}: schedule.failures_before_alert: expected 1 or more")
     return ScheduleSettings(zone, sources, numbers["timeout"], numbers["stop_grace"], failures)
@@ -347,7 +344,7 @@ def _feeds(items: Any, where: str) -> tuple[Feed, ...]:
 
 def _news(table: dict[str, Any], where: str) -> NewsSettings:
     _check_keys(table, _SECTIONS["news"], where, "news.")
-    fetch = _typed(table, "fetch_articles", bool, where, "news.", False)
+    fetch = _typed(table, "fetch_articles", bool, where, "news.", NewsSettings.fetch_articles)
     return NewsSettings(_strings(table, "keywords", where, "news."), fetch)
 
 
@@ -376,7 +373,7 @@ def _alerts(table: dict[str, Any], where: str) -> AlertSettings:
         raise ConfigError(
             f"{where}: alerts.notify: expected an array of apprise URLs (scheme://...)"
         )
-    digest = _typed(table, "digest", bool, where, "alerts.", False)
+    digest = _typed(table, "digest", bool, where, "alerts.", AlertSettings.digest)
     budget = table.get("notify_budget", AlertSettings.notify_budget)
     if isinstance(budget, bool) or not isinstance(budget, int | float) or not budget > 0:
         raise ConfigError(

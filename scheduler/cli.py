@@ -25,16 +25,18 @@ from models.storage.polling import polling_summary
 from models.storage.schema import Bill, CrawlRun
 from models.storage.store import is_problem
 
-from . import formatting
+from . import formatting, record_json
 from .common import EXIT_FAILED, fail, load, one_line_errors
 from .crawl_report import crawl_summary
 from .locks import DatabaseLock, LockHeld
+from .maintenance_cli import prune, test_notify
 from .notes_cli import alerts, check, check_and_print, news, notes
 from .reports import render_status
 from .schedule import is_due, next_run, triggers
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="legistrack", prog_name="legistrack")
 @click.option(
     "--config",
     "config_path",
@@ -190,9 +192,12 @@ def poll(ctx: click.Context, everything: bool) -> None:
 
 
 @cli.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 @click.pass_context
 @one_line_errors
-def sources(ctx: click.Context) -> None:
+def sources(ctx: click.Context, fmt: str) -> None:
     """Each source's health: last success, last failure and its error, failures in a row, and
     its next scheduled run; then how the stored bills will be read (validators the source sent,
     bills the polling policy would not read now)."""
@@ -202,22 +207,26 @@ def sources(ctx: click.Context) -> None:
     ensure_schema(engine)
     found = triggers(config.schedule)
     now = datetime.now(UTC)
-    rows = []
     with session_scope(engine) as session:
-        for source in configured_sources(config):
-            health = source_health(session, source)
-            upcoming = next_run(found[source], now)
-            rows.append(
-                [
-                    source,
-                    formatting.stamp(health.last_success_at) or "never",
-                    formatting.stamp(health.last_failure_at) or "never",
-                    str(health.consecutive_failures),
-                    upcoming.isoformat(timespec="minutes") if upcoming else "-",
-                    health.last_error or "",
-                ]
-            )
+        healths = [
+            (source_health(session, source), next_run(found[source], now))
+            for source in configured_sources(config)
+        ]
         summary = polling_summary(session, config.legislature.polling, now)
+    if fmt == "json":
+        click.echo(record_json.dumps(record_json.sources_json(healths, summary)))
+        return
+    rows = [
+        [
+            health.source,
+            formatting.stamp(health.last_success_at) or "never",
+            formatting.stamp(health.last_failure_at) or "never",
+            str(health.consecutive_failures),
+            upcoming.isoformat(timespec="minutes") if upcoming else "-",
+            health.last_error or "",
+        ]
+        for health, upcoming in healths
+    ]
     columns = ("source", "last success", "last failure", "failing", "next run", "last error")
     click.echo("\n".join(formatting.table(columns, rows)))
     if summary.bills:
@@ -254,15 +263,22 @@ def status(ctx: click.Context, fmt: str) -> None:
 @cli.command()
 @click.argument("number")
 @click.option("--court", type=int, help="General Court number, when NUMBER exists in several.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 @click.pass_context
 @one_line_errors
-def history(ctx: click.Context, number: str, court: int | None) -> None:
+def history(ctx: click.Context, number: str, court: int | None, fmt: str) -> None:
     """A bill's lineage, its snapshots over time, and the actions each one added."""
     config = load(ctx)
     engine = make_engine(config.database_url)
     ensure_schema(engine)
     with session_scope(engine) as session:
         bill = one_bill(session, number, court)
+        if fmt == "json":
+            relations, changes = relations_of(session, bill), snapshot_changes(session, bill)
+            click.echo(record_json.dumps(record_json.history_json(bill, relations, changes)))
+            return
         click.echo(f"{bill.number} ({bill.court}) {bill.title or ''}".rstrip())
         if bill.docket and bill.docket != bill.number:
             click.echo(f"docket {bill.docket}")
@@ -302,6 +318,9 @@ def history(ctx: click.Context, number: str, court: int | None) -> None:
     type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
     help="Compare to the snapshot in force on this date (UTC). Default: the newest.",
 )
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 @click.pass_context
 @one_line_errors
 def diff(
@@ -310,6 +329,7 @@ def diff(
     court: int | None,
     since: datetime | None,
     until: datetime | None,
+    fmt: str,
 ) -> None:
     """What changed in a bill between two snapshots: actions added or removed, stage, title."""
     config = load(ctx)
@@ -321,6 +341,9 @@ def diff(
             change = diff_snapshots(session, bill, end_of_day(since), end_of_day(until))
         except NothingToCompare as exc:
             fail(str(exc))
+        if fmt == "json":
+            click.echo(record_json.dumps(record_json.diff_json(bill, change)))
+            return
         old = formatting.stamp(change.old_taken_at) or "nothing (first snapshot)"
         click.echo(
             f"{bill.number} ({bill.court}): {old} -> {formatting.stamp(change.new_taken_at)}"
@@ -379,6 +402,8 @@ cli.add_command(check)
 cli.add_command(alerts)
 cli.add_command(notes)
 cli.add_command(news)
+cli.add_command(prune)
+alerts.add_command(test_notify)
 
 
 def main() -> None:

@@ -102,7 +102,7 @@ def _fragment(rows: str, displaying: str = "Displaying 1 actions for Bill H.1001
 
 def test_h3190_bill_page_without_title() -> None:
     page = parse_bill_page(_read("bill_192_H3190.html"), URL_3190)
-    assert page == BillPage(number="H.3190", title=None, pinslip=None, facts={}, history_pages=None)
+    assert page == BillPage(number="H.3190", title=None, pinslip=None, facts={})
 
 
 def test_made_up_bill_page_with_title_pinslip_and_facts() -> None:
@@ -116,7 +116,6 @@ def test_made_up_bill_page_with_title_pinslip_and_facts() -> None:
         "Presenters": "Pat Example, Sam Placeholder",
         "Status": "Referred to Joint Committee on the Judiciary",
     }
-    assert page.history_pages is None
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,8 @@ PURE = ("legislature", "notes", "rules", "sources")
 
 
 def _modules(package: str) -> list[str]:
-    return sorted(
-        f"models.{package}.{p.stem}" for p in (MODELS / package).glob("*.py") if p.stem != "__init__"
-    )
+    files = (MODELS / package).glob("*.py")
+    return sorted(f"models.{package}.{p.stem}" for p in files if p.stem != "__init__")
 
 
 @pytest.mark.parametrize("package", [*PURE, "config"])
@@ -62,7 +61,7 @@ def test_arrows_point_one_way(package: str) -> None:
             parts = module.split(".")
             if parts[0] in ("crawler", "scheduler"):
                 wrong.append(f"{path.name} imports {module}")
-            if parts[0] == "models" and len(parts) > 1 and parts[1] not in ("config", package):
-                if parts[1] not in ALLOWED[package]:
-                    wrong.append(f"{path.name} imports {module}")
+            inner = parts[1] if parts[0] == "models" and len(parts) > 1 else None
+            if inner and inner not in ("config", package) and inner not in ALLOWED[package]:
+                wrong.append(f"{path.name} imports {module}")
     assert not wrong, wrong

@@ -32,7 +32,6 @@ class BillPage:
     title: str | None  # the h2 title; None when the page does not show one (never "")
     pinslip: str | None  # p#pinslip; None when missing or empty
     facts: dict[str, str]  # dt/dd pairs, label without its colon: {"Sponsor": "...", ...}
-    history_pages: int | None = None  # not known from the main page
 
 
 @dataclass(frozen=True)
@@ -127,7 +126,6 @@ def parse_bill_page(html: str, url: str) -> BillPage:
         title=_or_none(soup.select_one("#contentContainer > div > div > h2")),
         pinslip=_or_none(soup.select_one("p#pinslip")),
         facts=_facts(soup),
-        history_pages=None,
     )
 
 

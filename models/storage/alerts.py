@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session, selectinload
 from models.rules.staleness import Finding
 from models.storage.schema import Alert, AlertEvent, utcnow
 
-STATES = ("open", "acknowledged", "resolved")
 SYSTEM = "legistrack"  # who, for changes made by the check itself
 ALLOWED = {"acknowledged": {"open"}, "resolved": {"open", "acknowledged"}, "open": {"resolved"}}
 

@@ -26,10 +26,6 @@ class SnapshotChange:
     number_changed: tuple[str, str] | None
 
 
-class UnknownBill(LookupError):
-    """No stored bill matches the number (and court) asked for."""
-
-
 def bills_numbered(session: Session, number: str, court: int | None) -> list[Bill]:
     """Stored bills with this bill or docket number, in one court or in all."""
     query = select(Bill).where((Bill.number == number) | (Bill.docket == number))
