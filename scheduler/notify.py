@@ -20,6 +20,10 @@ _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # failures are reported here by channel number and scheme only.
 logging.getLogger("apprise").setLevel(logging.CRITICAL + 1)
 _POLL = 0.1  # seconds between looks at the stop signal while a message is on its way
+# Each message is sent in the calling thread (apprise's own worker pools are joined when Python
+# exits, so a message to an endpoint that never answers would hold the process open): the time
+# limit is send_within's, whose thread is a daemon thread.
+_ASSET = apprise.AppriseAsset(async_mode=False, service_timeout=0)
 
 
 class NotifyError(Exception):
@@ -54,7 +58,7 @@ def send(urls: Sequence[str], title: str, body: str) -> Delivery:
     for index, url in enumerate(urls):
         label = f"channel {index} ({scheme(url)})"
         try:
-            notifier = apprise.Apprise()
+            notifier = apprise.Apprise(asset=_ASSET)
             if not notifier.add(expand(url, index)):
                 errors.append(f"{label}: not a URL apprise understands")
                 continue
