@@ -246,3 +246,144 @@ def test_a_complete_html_history_over_two_pages_is_read(
     assert "FAILED 999:H.1001" not in result.err, result.err
     shown = project.run("history", "H.1001", "--court", "999", check=True).out
     assert shown.count("\n  + ") == 4, shown
+
+
+# --- feeds, notes and listings ---------------------------------------------------------------
+
+FEED = "/feeds/bolts.xml"
+
+
+def rss(items: str) -> bytes:
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<!-- CONSTRUCTED test feed: made-up entries about the made-up bill S.1003 of court 999 -->
+<rss version="2.0"><channel><title>Constructed</title><link>https://feed.example.invalid/</link>
+{items}
+</channel></rss>""".encode()
+
+
+def item(n: int, title: str, when: str) -> str:
+    return (
+        f"<item><title>{title}</title><link>https://feed.example.invalid/{n}</link>"
+        f"<guid>constructed-{n}</guid><pubDate>{when}</pubDate>"
+        f"<description>Senate Bill 1003 was debated.</description></item>"
+    )
+
+
+def news(project: Project) -> list[dict[str, Any]]:
+    return list(json.loads(project.run("news", "--format", "json", check=True).out))
+
+
+@pytest.fixture
+def feed_project(tmp_path: Path, database_url: str, site: ReplayServer) -> Project:
+    project = faults.fault_project(tmp_path, database_url, site, Fault("", {}, ""))
+    project.run("crawl", "--source", "legislature", check=True)
+    return project
+
+
+def test_a_feed_entry_dated_in_the_future_is_refused_and_recorded(
+    feed_project: Project, site: ReplayServer
+) -> None:
+    site.overrides[FEED] = Canned(
+        200,
+        rss(
+            item(
+                1, "Constructed: S.1003 signed, says the future", "Thu, 01 Jan 2099 12:00:00 +0000"
+            )
+            + item(2, "Constructed: S.1003 in the Senate", "Tue, 20 May 2025 12:00:00 +0000")
+        ),
+    )
+    result = feed_project.run("crawl", "--source", "news")
+    assert result.code == 2 and "Traceback" not in result.err
+    (failed,) = [x for x in result.err.splitlines() if x.startswith("FAILED feed Bolts: ")]
+    assert (
+        "'Constructed: S.1003 signed, says the future' is dated 2099-01-01, after today" in failed
+    )
+    assert [n["title"] for n in news(feed_project)] == ["Constructed: S.1003 in the Senate"]
+    assert not [a for a in alerts(feed_project) if a["rule"] == "news_since_note"]
+
+
+def test_a_feed_that_is_not_well_formed_is_read_and_the_report_says_so(
+    feed_project: Project, site: ReplayServer
+) -> None:
+    """feedparser recovers the entries of a feed whose XML is broken (a bare ampersand): they are
+    read and stored, and the report says exactly that: a WARNING, not SKIPPED, not silence."""
+    site.overrides[FEED] = Canned(
+        200,
+        rss(
+            item(1, "Constructed: S.1003 & the Senate", "Tue, 20 May 2025 12:00:00 +0000")
+            + item(2, "Constructed: S.1003 again", "Wed, 21 May 2025 12:00:00 +0000")
+        ),
+    )
+    result = feed_project.run("crawl", "--source", "news", check=True)
+    (line,) = [x for x in result.err.splitlines() if "not well-formed" in x]
+    assert line.startswith("WARNING feed Bolts: warning: feed not well-formed (")
+    assert line.endswith("its 2 readable entries were read anyway")
+    assert "SKIPPED" not in result.err
+    assert len(news(feed_project)) == 2
+
+
+def test_a_feed_over_the_entry_cap_is_read_up_to_it_with_a_warning(
+    feed_project: Project, site: ReplayServer
+) -> None:
+    config = feed_project.config
+    config.write_text(config.read_text().replace("[crawl]\n", "[crawl]\nmax_feed_entries = 10\n"))
+    items = "".join(
+        item(n, f"Constructed: S.1003, story {n}", "Tue, 20 May 2025 12:00:00 +0000")
+        for n in range(30)
+    )
+    site.overrides[FEED] = Canned(200, rss(items))
+    result = feed_project.run("crawl", "--source", "news", check=True)
+    warning = "WARNING feed Bolts: warning: 30 entries; only the first 10 were read"
+    assert warning in result.err
+    assert len(news(feed_project)) == 10
+
+
+def test_a_note_dated_in_the_future_is_one_note_error_and_the_others_are_checked(
+    feed_project: Project,
+) -> None:
+    notes = feed_project.folder / "notes"
+    (notes / "future.txt").write_text(NOTE.replace("Jun 1, 2025", "Jan 1, 2099"))
+    (notes / "later.md").write_text(
+        "---\nlast_updated: 2099-06-01\n---\nS.1003 passed the Senate.\n"
+    )
+    result = feed_project.run("notes", "check")
+    assert result.code == 2 and "Traceback" not in result.err
+    errors = result.err.strip().splitlines()
+    assert len(errors) == 2, errors
+    future = next(e for e in errors if "future.txt" in e)
+    assert future.startswith("NOTE ERROR ") and "dated 2099-01-01 (its text), after today" in future
+    later = next(e for e in errors if "later.md" in e)
+    assert "dated 2099-06-01 (its front matter), after today" in later
+    assert "senate.txt: ok" in result.out
+    check = feed_project.run("check", check=True)
+    assert "NOTE ERROR " in check.err and "(2 could not be read)" in check.out
+    assert alerts(feed_project) == []
+
+
+LISTING = "/law-library/constructed-listing-of-forty-orders"
+
+
+def test_a_listing_page_costs_at_most_the_cap_in_requests(
+    tmp_path: Path, database_url: str, site: ReplayServer
+) -> None:
+    links = "".join(
+        f'<li><a href="/executive-orders/constructed-{n}">No. {n}: Constructed order {n}</a></li>'
+        for n in range(700, 740)
+    )
+    page = (
+        f"<!-- CONSTRUCTED listing of made-up orders --><html><body><ul>{links}</ul></body></html>"
+    )
+    site.overrides[LISTING] = Canned(200, page.encode(), HTML)
+    config = write_config(tmp_path, database_url, site.url, {}, "max_requests_per_page = 5\n")
+    config.write_text(
+        config.read_text() + f'\n[executive_orders]\nlisting_urls = ["{site.url}{LISTING}"]\n'
+    )
+    project = Project(tmp_path, config, database_url)
+    result = project.run("crawl", "--source", "executive_orders")
+    assert "Traceback" not in result.err
+    warning = (
+        f"WARNING listing {site.url}{LISTING}: warning: 40 order links; only 5 order pages "
+        "were read from it (crawl.max_requests_per_page)"
+    )
+    assert warning in result.err, result.err
+    assert len(site.requested("/executive-orders/constructed-")) == 5
