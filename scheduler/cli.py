@@ -86,7 +86,10 @@ def crawl(ctx: click.Context, source: str, no_check: bool, busy_exit: int) -> No
     """Read every tracked item; store what changed. Exit 0 if all were read, 2 if some failed.
 
     What was read is saved even when other items failed. Each failure is recorded with its
-    reason and shown here. Then the notes are checked (`legistrack check`) unless --no-check.
+    reason and shown here (FAILED); so are parts skipped (SKIPPED) and parts read with a
+    reservation, like a cap of [crawl] hit (WARNING). A history that lost rows it had, or that
+    carries dates that cannot be true, is a failure, never a change. Then the notes are checked
+    (`legistrack check`) unless --no-check.
     """
     from crawler.run import run_crawls  # Scrapy: only commands that crawl
 

@@ -64,6 +64,8 @@ def check(ctx: click.Context, no_notify: bool) -> None:
     """Check every configured note against the record; store and send new alerts.
 
     Also run at the end of every `crawl`. Exit 0 (an unreadable note is reported, not fatal).
+    Sending gets at most [alerts] notify_budget seconds; what is not sent then is sent at the
+    next check.
     """
     config = load(ctx)
     engine = make_engine(config.database_url)
