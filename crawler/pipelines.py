@@ -150,6 +150,10 @@ class StorePipeline:
             else:
                 return
             session.commit()
+        except SourceFailure as exc:  # an order page that lost rows it showed before
+            session.rollback()
+            self._fail(_subject(item), str(exc), getattr(item, "url", None))
+            return
         except SQLAlchemyError as exc:
             session.rollback()
             first = str(getattr(exc, "orig", exc)).strip().splitlines()[0]

@@ -387,3 +387,25 @@ def test_a_listing_page_costs_at_most_the_cap_in_requests(
     )
     assert warning in result.err, result.err
     assert len(site.requested("/executive-orders/constructed-")) == 5
+
+
+def test_an_order_page_that_lost_its_revoking_row_is_refused(
+    tmp_path: Path, database_url: str, site: ReplayServer
+) -> None:
+    """The made-up No. 699 revokes No. 650; its page then comes without the Revoking row (a
+    layout change, a partial page). That is no un-revoking: refused, and 650 stays revoked."""
+    from .test_orders_news_e2e import REVOKER, add_revoking_order, orders_project, status
+
+    project = orders_project(tmp_path, database_url, site)
+    add_revoking_order(site)
+    project.run("crawl", "--source", "executive_orders", check=True)
+    page = (site.root / f"{REVOKER[1:]}.html").read_text()
+    start = page.rindex("<tr>", 0, page.index('<th scope="row">Revoking:</th>'))
+    end = page.index("</tr>", start) + len("</tr>")
+    site.overrides[REVOKER] = Canned(200, (page[:start] + page[end:]).encode(), HTML)
+    result = project.run("crawl", "--source", "executive_orders")
+    assert result.code == 2 and "Traceback" not in result.err
+    (failed,) = [x for x in result.err.splitlines() if x.startswith("FAILED EO 699: ")]
+    assert "no longer shows 1 of its 1 adjustment rows (e.g. revokes" in failed, failed
+    orders = {o["number"]: o["status"] for o in status(project)["executive_orders"]}
+    assert orders[650] == "revoked"
