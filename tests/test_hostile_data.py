@@ -409,3 +409,20 @@ def test_an_order_page_that_lost_its_revoking_row_is_refused(
     assert "no longer shows 1 of its 1 adjustment rows (e.g. revokes" in failed, failed
     orders = {o["number"]: o["status"] for o in status(project)["executive_orders"]}
     assert orders[650] == "revoked"
+
+
+def test_an_order_page_dated_in_the_future_is_refused(
+    tmp_path: Path, database_url: str, site: ReplayServer
+) -> None:
+    from .test_orders_news_e2e import EO650, orders_project, status
+
+    project = orders_project(tmp_path, database_url, site)
+    project.run("crawl", "--source", "executive_orders", check=True)
+    page = (site.root / f"{EO650[1:]}.html").read_text().replace("01/29/2026", "01/29/2099")
+    site.overrides[EO650] = Canned(200, page.encode(), HTML)
+    result = project.run("crawl", "--source", "executive_orders")
+    assert result.code == 2 and "Traceback" not in result.err
+    (failed,) = [x for x in result.err.splitlines() if x.startswith("FAILED EO 650: ")]
+    assert "dated 2099-01-29, after today: refused" in failed, failed
+    (order,) = status(project)["executive_orders"]
+    assert order["date"] == "2026-01-29"
