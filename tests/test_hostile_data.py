@@ -426,3 +426,22 @@ def test_an_order_page_dated_in_the_future_is_refused(
     assert "dated 2099-01-29, after today: refused" in failed, failed
     (order,) = status(project)["executive_orders"]
     assert order["date"] == "2026-01-29"
+
+
+def test_a_history_naming_many_bills_follows_at_most_the_cap(
+    tmp_path: Path, database_url: str, site: ReplayServer
+) -> None:
+    drafts = [
+        row(f"2025-06-{n:02d}T10:00:00", f"Accompanied a new draft, see S{2000 + n}")
+        for n in range(1, 9)
+    ]
+    site.overrides[API] = Canned(200, history([*ROWS, *drafts]), JSON)
+    config = write_config(
+        tmp_path, database_url, site.url, {"M": [(999, "S.1003")]}, "max_requests_per_page = 3\n"
+    )
+    project = Project(tmp_path, config, database_url)
+    result = project.run("crawl", "--source", "legislature", "--no-check")
+    assert "Traceback" not in result.err
+    warning = "WARNING 999:S.1003: warning: its history names 8 bills to follow; only the first 3"
+    assert warning in result.err, result.err
+    assert len(site.requested("/Documents/S20")) == 3
