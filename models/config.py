@@ -72,6 +72,7 @@ class NotesSettings:
     """Where the notes are: files and folders (searched for *.md, *.markdown, *.txt)."""
 
     paths: tuple[Path, ...] = ()
+    require_date: bool = False  # a note with no date in its text or front matter is an error
 
 
 @dataclass(frozen=True)
@@ -363,7 +364,8 @@ def _notes(table: dict[str, Any], where: str, config_path: Path | None) -> Notes
     if not isinstance(paths, list) or not all(isinstance(p, str) and p for p in paths):
         raise ConfigError(f"{where}: notes.paths: expected an array of paths, got {paths!r}")
     base = config_path.resolve().parent if config_path else Path.cwd()
-    return NotesSettings(tuple(base / Path(p).expanduser() for p in paths))
+    require = _typed(table, "require_date", bool, where, "notes.", False)
+    return NotesSettings(tuple(base / Path(p).expanduser() for p in paths), require)
 
 
 def _alerts(table: dict[str, Any], where: str) -> AlertSettings:

@@ -31,8 +31,6 @@ from . import notify
 
 logger = logging.getLogger(__name__)
 ORDERS_NOTE = "(executive orders)"  # the "note" of new_order alerts: no note cites them yet
-DATE_SOURCES = {"front_matter": "front matter", "text": "text", "git": "last commit",
-                "mtime": "file's modification time"}  # fmt: skip
 
 
 @dataclass
@@ -57,6 +55,25 @@ class CheckReport:
     def stale(self) -> list[NoteResult]:
         return [r for r in self.results if r.findings]
 
+    @property
+    def undated(self) -> list[NoteResult]:
+        return [r for r in self.results if r.note.undated]
+
+
+UNDATED_HINT = 'add a date: a "Last updated: <date>" line, or front matter last_updated'
+
+
+def undated_problem(note: Note) -> str:
+    """What is said of a note without a date in its text or front matter, wherever it is judged."""
+    since = "last commit" if note.date_source == "git" else "modification time"
+    return f"undated: judged as of the file's {since} ({note.date}); {UNDATED_HINT}"
+
+
+def undated_error(path: Path) -> str:
+    """The error line of an undated note under `[notes] require_date = true`."""
+    required = "([notes] require_date = true)"
+    return f"{path}: undated: no date in its text or front matter {required}; {UNDATED_HINT}"
+
 
 def note_name(path: Path, config: Config, folders: dict[Path, Path] | None = None) -> str:
     """How alerts name a note: relative to the config's folder when inside it. `folders` keeps
@@ -77,7 +94,8 @@ def note_name(path: Path, config: Config, folders: dict[Path, Path] | None = Non
 def evaluate(
     session: Session, config: Config, paths: Sequence[Path], now: datetime
 ) -> tuple[list[NoteResult], list[str]]:
-    """Findings for the notes under `paths` (read-only); unreadable notes become error lines."""
+    """Findings for the notes under `paths` (read-only); unreadable notes become error lines, and
+    so do undated ones when `[notes] require_date` is set."""
     files, problems = find_notes(list(paths))
     errors = [str(p) for p in problems]
     records = load_records(session, config, now)
@@ -94,9 +112,12 @@ def evaluate(
         if note.date is not None and note.date > latest_possible(now):
             # Every rule reads the note's date; one from the future would judge nothing right.
             errors.append(
-                f"{path}: dated {note.date} (its {DATE_SOURCES.get(note.date_source, 'date')}), "
+                f"{path}: dated {note.date} (from {note.date_from or note.date_source}), "
                 f"after today ({now.astimezone(EASTERN).date()}): fix the note's date"
             )
+            continue
+        if note.undated and config.notes.require_date:
+            errors.append(undated_error(path))
             continue
         name = note_name(path, config, folders)
         citations = citer.cite(note)

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from models.config import Config
 from models.legislature.numbers import BillRef, canonical_number
-from models.notes.citations import cite
-from models.notes.reading import NoteError, read_note
+from models.notes.citations import NoteCitations, cite
+from models.notes.reading import Note, NoteError, find_notes, read_note
 from models.reports.notecheck import known_bills, load_records
 from models.sources.news import subjects_in
 from models.storage import alerts as alert_store
@@ -25,7 +25,7 @@ from models.storage.news import stories
 from models.storage.schema import Alert, Bill
 
 from . import formatting
-from .checking import CheckReport, evaluate, run_check
+from .checking import CheckReport, evaluate, note_name, run_check, undated_problem
 from .common import fail, load, one_line_errors
 
 EXIT_STALE = 1
@@ -44,6 +44,8 @@ def print_check(report: CheckReport) -> None:
         f"checked {len(report.results)} notes ({len(report.errors)} could not be read): "
         f"{len(report.stale)} stale, {len(report.new)} new alerts, {len(report.resolved)} resolved"
     )
+    for result in report.undated:
+        click.echo(f"{result.name}: {undated_problem(result.note)}")
     if report.delivered:
         click.echo(f"notified {report.delivered} alerts")
     if report.delivery_error:
@@ -191,7 +193,9 @@ def notes_check(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     """Print the findings for PATHS (default: the configured notes); store nothing.
 
     Exit 1 when any note is stale, 2 when a note could not be read, else 0: a notes repository
-    can run this in its own CI.
+    can run this in its own CI. A note with no date in its text or front matter is said to be
+    undated (judged as of its file's last commit or modification time); with `[notes]
+    require_date = true` it is an error (exit 2).
     """
     config = load(ctx)
     engine = make_engine(config.database_url)
@@ -204,12 +208,16 @@ def notes_check(ctx: click.Context, paths: tuple[Path, ...]) -> None:
         click.echo(f"NOTE ERROR {error}", err=True)
     for result in results:
         click.echo(f"{result.name}: {'STALE' if result.findings else 'ok'}")
+        if result.note.undated:
+            click.echo(f"  {undated_problem(result.note)}")
         for finding in result.findings:
             click.echo(f"  [{finding.rule}] {finding.message}")
             if finding.source_url:
                 click.echo(f"    source: {finding.source_url}")
     stale = sum(1 for r in results if r.findings)
-    click.echo(f"{len(results)} notes checked, {stale} stale, {len(errors)} unreadable")
+    undated = sum(1 for r in results if r.note.undated)
+    tail = f", {undated} undated" if undated else ""
+    click.echo(f"{len(results)} notes checked, {stale} stale, {len(errors)} unreadable{tail}")
     if errors:
         sys.exit(2)
     if stale:
@@ -217,31 +225,75 @@ def notes_check(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 
 
 @notes.command("show")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.pass_context
 @one_line_errors
-def notes_show(ctx: click.Context, path: Path) -> None:
-    """What legistrack reads in one note: its date, the subjects it cites and what it claims."""
+def notes_show(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+    """What legistrack reads in notes: each one's date and where it was read, the subjects it
+    cites and every claim it makes of each.
+
+    Without PATHS: every configured note, one line each (its date and where it came from), then
+    the undated ones (no date in their text or front matter).
+    """
     config = load(ctx)
-    try:
-        note = read_note(path)
-    except NoteError as exc:
-        fail(str(exc))
+    if not paths:
+        _show_all(config)
+        return
+    notes = []
+    for path in paths:
+        try:
+            notes.append(read_note(path))
+        except NoteError as exc:
+            fail(str(exc))
     engine = make_engine(config.database_url)
     ensure_schema(engine)
     with session_scope(engine) as session:
         known = known_bills(load_records(session, config, datetime.now(UTC)))
-    citations = cite(note, config, known)
-    weak = " (weak: file modification time)" if note.weak_date else ""
-    click.echo(f"{path}: {note.title or '(no title)'}")
-    click.echo(f"date: {note.date or 'unknown'} from {note.date_source}{weak}")
+    for index, note in enumerate(notes):
+        if index:
+            click.echo("")
+        _show_one(note, cite(note, config, known))
+
+
+def _date_line(note: Note) -> str:
+    if note.undated:
+        return f"date: {note.date or 'unknown'} from {note.date_source}: {undated_problem(note)}"
+    return f"date: {note.date} from {note.date_source}: {note.date_from}"
+
+
+def _show_one(note: Note, citations: NoteCitations) -> None:
+    click.echo(f"{note.path}: {note.title or '(no title)'}")
+    click.echo(_date_line(note))
     if note.review_every:
         click.echo(f"review every: {note.review_every.days} days")
     for subject in citations.subjects:
         claim = f"{subject.claim_stage} ({subject.claim_phrase})" if subject.claim_stage else "-"
         click.echo(f"  {subject.kind:8} {subject.key}: claims {claim}")
+        if len(subject.claims) > 1:  # every claim is judged: show each, with its sentence
+            for said in subject.claims:
+                click.echo(f'    {said.stage}: "{said.phrase}" in: {said.context}')
     for text in citations.untracked:
         click.echo(f"  untracked {text}: not in config.toml (add it to track it)")
+
+
+def _show_all(config: Config) -> None:
+    files, problems = find_notes(list(config.notes.paths))
+    for problem in problems:
+        click.echo(f"NOTE ERROR {problem}", err=True)
+    undated = []
+    for path in files:
+        try:
+            note = read_note(path)
+        except NoteError as exc:
+            click.echo(f"NOTE ERROR {exc}", err=True)
+            continue
+        click.echo(f"{note_name(path, config)}: {_date_line(note)}")
+        if note.undated:
+            undated.append(note_name(path, config))
+    if undated:
+        click.echo(f"undated ({len(undated)}): {', '.join(undated)}")
+    else:
+        click.echo(f"{len(files)} notes, none undated")
 
 
 @click.command()

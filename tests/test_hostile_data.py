@@ -351,9 +351,13 @@ def test_a_note_dated_in_the_future_is_one_note_error_and_the_others_are_checked
     errors = result.err.strip().splitlines()
     assert len(errors) == 2, errors
     future = next(e for e in errors if "future.txt" in e)
-    assert future.startswith("NOTE ERROR ") and "dated 2099-01-01 (its text), after today" in future
+    assert (
+        future.startswith("NOTE ERROR ")
+        and "dated 2099-01-01 (from " in future
+        and "after today" in future
+    )
     later = next(e for e in errors if "later.md" in e)
-    assert "dated 2099-06-01 (its front matter), after today" in later
+    assert "dated 2099-06-01 (from front matter), after today" in later
     assert "senate.txt: ok" in result.out
     check = feed_project.run("check", check=True)
     assert "NOTE ERROR " in check.err and "(2 could not be read)" in check.out

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from models.config import Config
 from models.legislature.numbers import BadNumber, BillRef, canonical_number
-from models.notes.claims import claim_for
+from models.notes.claims import Claim, claim_for, claims_for
 from models.notes.reading import Note
 from models.notes.references import BillIndex, Reference, courts_of, find_references, resolve_bill
-from models.rules.staleness import CitedSubject, NoteFacts
+from models.rules.staleness import CitedSubject, NoteFacts, SaidClaim
 
 
 @dataclass(frozen=True)
@@ -22,8 +22,18 @@ class NoteCitations:
     untracked: tuple[str, ...]
 
 
+_UNDATED = {"git": "the file's last commit", "mtime": "the file's modification time"}
+
+
 def note_facts(note: Note, name: str, citations: NoteCitations) -> NoteFacts:
-    return NoteFacts(name, note.date, note.weak_date, note.review_every, citations.subjects)
+    return NoteFacts(
+        name,
+        note.date,
+        note.weak_date,
+        note.review_every,
+        citations.subjects,
+        _UNDATED.get(note.date_source),
+    )
 
 
 def cite(note: Note, config: Config, known: Collection[BillRef]) -> NoteCitations:
@@ -89,15 +99,27 @@ def _subject_of(
 
 
 def _merge(key: str, items: list[tuple[Reference, str]]) -> CitedSubject:
-    claims = [c for c in (claim_for(ref) for ref, _ in items) if c is not None and c.stage]
-    best = min(claims, key=lambda c: c.stage == "pending", default=None)
+    """One subject of its citations: every claim they make (each once, with its sentence), and
+    the main one (a definite stage over "pending", the first written) with its sentence."""
+    said: list[SaidClaim] = []
+    mains: list[tuple[Claim, str]] = []
+    for ref, _ in items:
+        main = claim_for(ref)
+        if main is not None and main.stage:
+            mains.append((main, ref.context))
+        for claim in claims_for(ref):
+            one = SaidClaim(claim.stage, claim.phrase, ref.context) if claim.stage else None
+            if one is not None and one not in said:
+                said.append(one)
+    best = min(mains, key=lambda m: m[0].stage == "pending", default=None)
     kind = "measure" if any(k == "measure" for _, k in items) else items[0][1]
     return CitedSubject(
         key,
         kind,
-        best.stage if best else None,
-        best.phrase if best else None,
-        items[0][0].context,
+        best[0].stage if best else None,
+        best[0].phrase if best else None,
+        best[1] if best else items[0][0].context,
+        tuple(said),
     )
 
 

@@ -15,6 +15,9 @@ import yaml
 
 from models.legislature.calendar import EASTERN
 from models.legislature.stages import STAGES
+from models.notes.dates import FoundDate as FoundDate  # re-exported: dates are read there
+from models.notes.dates import TextDating, parse_note_date, text_dating
+from models.notes.dates import find_dates as find_dates
 
 NOTE_SUFFIXES = (".md", ".markdown", ".txt")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -56,109 +59,12 @@ class Note:
     review_every: timedelta | None
     tracks: tuple[ExplicitClaim, ...]
     format: str  # "markdown" | "text"
+    date_from: str = ""  # where the date was read, said for people (see date_origin)
 
-
-# ---------------------------------------------------------------------------------------------
-# Dates in text
-
-_MONTHS: dict[str, int] = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_ORD = r"(?:st|nd|rd|th)?"
-# Every pattern names its groups m (month), d (day), y (year). Not \b: "_May 2, 2026_" is a date.
-_FULL_DATES = tuple(
-    re.compile(pattern, re.IGNORECASE)
-    for pattern in (
-        # Apr 12, 2026; 12 April 2026; 2026-04-12; 4/12/2026 (US order)
-        rf"(?<![a-z])(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}}){_ORD},?\s+(?P<y>\d{{4}})(?!\d)",
-        rf"(?<!\d)(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<m>{_MONTH}),?\s+(?P<y>\d{{4}})(?!\d)",
-        r"(?<![\d/.-])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)",
-        r"(?<![\d/.-])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})(?![\d/])",
-    )
-)
-_MONTH_DATES = tuple(
-    re.compile(pattern, re.IGNORECASE)
-    for pattern in (
-        rf"(?<![a-z])(?P<m>{_MONTH}),?\s+(?P<y>\d{{4}})(?!\d)",  # March 2026
-        r"(?<![\d/.-])(?P<y>\d{4})-(?P<m>\d{2})(?![\d/-])",  # 2026-03
-    )
-)
-
-
-@dataclass(frozen=True)
-class FoundDate:
-    """A date written in a text, and where: [start, end) are offsets in that text."""
-
-    day: date
-    start: int
-    end: int
-    month_only: bool  # the text gave a month and year only: `day` is the first of that month
-
-
-def _month(text: str) -> int:
-    return int(text) if text.isdigit() else _MONTHS[text.lower().rstrip(".")[:3]]
-
-
-def find_dates(text: str, month_year: bool = True) -> list[FoundDate]:
-    """Every date in `text`, in order, not overlapping.
-
-    Full dates: `Apr 12, 2026`, `April 12, 2026`, `12 April 2026`, `2026-04-12`, `4/12/2026` (US
-    order, month first). With `month_year`, also `March 2026` and `2026-03`, read as the first day
-    of the month. Impossible dates (`2026-02-30`) are skipped.
-    """
-    found: list[FoundDate] = []
-    for patterns, month_only in ((_FULL_DATES, False), (_MONTH_DATES, True)):
-        if month_only and not month_year:
-            continue
-        for pattern in patterns:
-            for match in pattern.finditer(text):
-                day = int(match.group("d")) if not month_only else 1
-                try:
-                    value = date(int(match.group("y")), _month(match.group("m")), day)
-                except ValueError:
-                    continue
-                found.append(FoundDate(value, match.start(), match.end(), month_only))
-    found.sort(key=lambda f: (f.start, f.start - f.end))  # leftmost, then longest
-    chosen: list[FoundDate] = []
-    for item in found:
-        if not chosen or item.start >= chosen[-1].end:
-            chosen.append(item)
-    return chosen
-
-
-def parse_note_date(text: str) -> date | None:
-    """The first full date in `text` (forms as in find_dates); else its first month-year as the
-    first day of that month; else None."""
-    found = find_dates(text)
-    full = [f for f in found if not f.month_only]
-    if full:
-        return full[0].day
-    return found[0].day if found else None
-
-
-# A "Last updated:" line: the label opens the line (after bullets, quotes, emphasis) and the date
-# follows it at once (an optional weekday, "on", emphasis markers and a colon may come between).
-_UPDATED_LINE = re.compile(
-    r"^[\s>*_•\-]*(?:last[ \t]+updated|updated|last[ \t]+reviewed)[ \t*_]*:?[ \t*_]*"
-    r"(?:on[ \t]+)?(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?[ \t]+)?"
-    r"(?P<rest>.*)$",
-    re.IGNORECASE | re.MULTILINE,
-)
-
-
-def _date_in_text(body: str) -> date | None:
-    """The latest date given on a "Last updated:" / "Updated:" / "Last reviewed:" line."""
-    dates: list[date] = []
-    for match in _UPDATED_LINE.finditer(body):
-        found = find_dates(match.group("rest"))
-        if found and found[0].start == 0:
-            dates.append(found[0].day)
-    return max(dates) if dates else None
+    @property
+    def undated(self) -> bool:
+        """No date in the note's text or front matter: judged as of its file's commit or mtime."""
+        return self.date_source in ("git", "mtime")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -170,9 +76,11 @@ def read_note(path: Path, max_bytes: int = 5_000_000) -> Note:
 
     Front matter (`---` on the first line, up to a `---` or `...` line) is read in any file;
     `format` is "markdown" for .md/.markdown files (or any file with front matter), else "text".
-    The date is front matter `last_updated` (or `updated`, `date`), else the latest "Last updated:",
-    "Updated:" or "Last reviewed:" line, else the file's last git commit, else its mtime (weak).
-    Git and mtime dates are the day in Eastern time.
+    The date is front matter `last_updated` (or `updated`, `date`), else the date the text gives
+    itself (models.notes.dates.text_dating: the latest update line, else the publication date
+    from a date tag, a date field, the byline, the dateline, a press-release header, a date line
+    at the top or a Source: URL), else the file's last git commit, else its mtime (weak). A note
+    dated by git or mtime is `undated`. Git and mtime dates are the day in Eastern time.
     """
     text = _read_text(path, max_bytes)
     meta, body = _split_front_matter(path, text)
@@ -181,13 +89,17 @@ def read_note(path: Path, max_bytes: int = 5_000_000) -> Note:
     title = _fm_str(path, fields, "title") or _title(body, markdown)
     review_every = _fm_period(path, fields)
     tracks = _fm_tracks(path, fields.get("tracks"))
-    note_date, source = _fm_date(path, fields), "front_matter"
+    note_date, source, origin = _fm_date(path, fields), "front_matter", "front matter"
     if note_date is None:
-        note_date, source = _date_in_text(body), "text"
+        dating = text_dating(body)
+        found = dating.best
+        note_date, source, origin = (found.day if found else None), "text", _origin(dating)
     if note_date is None:
         note_date, source = git_commit_date(path), "git"
+        origin = "undated: the file's last git commit"
     if note_date is None:
         note_date, source = _mtime_date(path), "mtime"
+        origin = "undated: the file's modification time"
     return Note(
         path=path,
         title=title,
@@ -198,7 +110,18 @@ def read_note(path: Path, max_bytes: int = 5_000_000) -> Note:
         review_every=review_every,
         tracks=tracks,
         format="markdown" if markdown else "text",
+        date_from=origin,
     )
+
+
+def _origin(dating: TextDating) -> str:
+    """Where the text's date was read; for an update, also the publication date it overrides."""
+    best, published = dating.best, dating.published
+    if best is None:
+        return ""
+    if published is None or best is published:
+        return best.describe()
+    return f"{best.describe()}; published {published.day}, {published.describe()}"
 
 
 def _read_text(path: Path, max_bytes: int) -> str:

@@ -153,17 +153,26 @@ def _measures(body: str, measures: Mapping[str, Sequence[str]]) -> list[Referenc
 def _measure_patterns(
     measures: tuple[tuple[str, tuple[str, ...]], ...],
 ) -> list[tuple[re.Pattern[str], str]]:
-    """A pattern per alias (and name), with its measure's name: compiled once per config."""
-    names: dict[str, str] = {}  # alias (case-folded) -> measure name; the first measure keeps it
+    """A pattern per alias (and name), with its measure's name: compiled once per config.
+    An acronym written in capitals in the alias also matches spelled with dots ("PROTECT Act":
+    "P.R.O.T.E.C.T. Act")."""
+    names: dict[str, tuple[str, str]] = {}  # alias (case-folded) -> (measure name, alias)
     for name, aliases in measures:
         for alias in (name, *aliases):
-            if alias.strip():
-                names.setdefault(" ".join(alias.split()).casefold(), name)
+            if alias.strip():  # the first measure keeps an alias
+                names.setdefault(" ".join(alias.split()).casefold(), (name, alias))
     patterns = []
-    for alias, name in names.items():
-        words = r"\s+".join(re.escape(word) for word in alias.split())
+    for name, alias in names.values():
+        words = r"\s+".join(_alias_word(word) for word in alias.split())
         patterns.append((re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE), name))
     return patterns
+
+
+def _alias_word(word: str) -> str:
+    if len(word) >= 3 and word.isalpha() and word.isupper():
+        dotted = r"\.".join(re.escape(letter) for letter in word)
+        return rf"(?:{re.escape(word)}|{dotted}\.?)"
+    return re.escape(word)
 
 
 # ---------------------------------------------------------------------------------------------

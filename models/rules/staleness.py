@@ -98,14 +98,33 @@ class Position:
 
 
 @dataclass(frozen=True)
+class SaidClaim:
+    """One claim a note makes of a subject: the stage, the words read, and the sentence."""
+
+    stage: str  # a stage or "pending"
+    phrase: str
+    context: str
+
+
+@dataclass(frozen=True)
 class CitedSubject:
-    """A subject a note cites (several spellings of one subject merged), with its claim."""
+    """A subject a note cites (several spellings of one subject merged), with its main claim
+    (`claim_stage`, `claim_phrase`: a definite stage over "pending", the first written) and
+    every claim the note makes of it (`claims`, in the order written; each one is judged)."""
 
     key: str
     kind: str  # bill | measure | order
     claim_stage: str | None  # a stage, "pending", or None (cited without a claim)
     claim_phrase: str | None
-    context: str  # the sentence or bullet it is cited in
+    context: str  # the sentence or bullet it is cited in (of the main claim, when there is one)
+    claims: tuple[SaidClaim, ...] = ()  # empty: the main claim is the only one
+
+    def all_claims(self) -> tuple[SaidClaim, ...]:
+        if self.claims:
+            return self.claims
+        if self.claim_stage is None:
+            return ()
+        return (SaidClaim(self.claim_stage, self.claim_phrase or self.claim_stage, self.context),)
 
 
 @dataclass(frozen=True)
@@ -134,6 +153,9 @@ class NoteFacts:
     weak_date: bool
     review_every: timedelta | None
     subjects: tuple[CitedSubject, ...] = field(default_factory=tuple)
+    # No date in the note's text or front matter: what it is judged as of instead, said in every
+    # finding ("the file's last commit", "the file's modification time"); None for a dated note.
+    undated: str | None = None
 
 
 def position_at(record: SubjectRecord, when: datetime) -> Position:
@@ -284,34 +306,46 @@ def check_subject(
         return []  # never read: nothing to compare with
     url = _url(current)
     said = _says(subject)
-    if subject.claim_stage in LIVE_CLAIMS and current.stage in TERMINAL_STAGES | {"dead"}:
-        return [dead_bill_cited(note, subject, current, said, url)]
+    claims = subject.all_claims()
+    if current.stage in TERMINAL_STAGES | {"dead"}:
+        live = [c for c in claims if c.stage in LIVE_CLAIMS]
+        knows = any(c.stage not in LIVE_CLAIMS and _holds(c.stage, current.stage) for c in claims)
+        if live and not knows:  # the note never says it died: it treats it as live
+            return [dead_bill_cited(note, subject, current, live[0].context, url, live[0])]
     found = []
     at_note = position_at(record, note_end)
-    if subject.claim_stage and at_note.stage and not _holds(subject.claim_stage, at_note.stage):
+    judged: set[str] = set()
+    # Every definite claim is judged, each finding quoting its own words; "pending" ones (a
+    # description, "would ban") only when the note says nothing definite of the subject.
+    definite = [c for c in claims if c.stage != "pending"]
+    for claim in definite or claims:
+        if at_note.stage is None or claim.stage in judged or _holds(claim.stage, at_note.stage):
+            continue
+        judged.add(claim.stage)
         found.append(
             Finding(
                 "contradicts_note",
                 subject.key,
                 "stale",
-                f"{subject.key}: the note says {_claim(subject)}, but on its date "
+                f"{subject.key}: the note says {_quote(claim)}, but on its date "
                 f"({_dated(note)}) the record said {at_note.stage}{_row(at_note)}",
-                said,
+                claim.context,
                 f"{at_note.stage} on {note.note_date}{_row(at_note)}",
                 _day(at_note),
                 url,
-                f"{subject.claim_stage}!={at_note.stage}",
+                f"{claim.stage}!={at_note.stage}",
             )
         )
     change = first_change_after(record, note_end, now)
     if change is not None:
+        main = f"; the note says {_claim(subject)}" if subject.claim_stage else ""
         found.append(
             Finding(
                 "changed_since_note",
                 subject.key,
                 "stale",
                 f"{subject.key}: changed after the note's date ({_dated(note)}): "
-                f"{_event(change)}; now {current.stage} since {_day(current)}",
+                f"{_event(change)}; now {current.stage} since {_day(current)}{main}",
                 said,
                 f"{current.stage} since {_day(current)}; first change {_event(change)}",
                 _day(change),
@@ -323,7 +357,12 @@ def check_subject(
 
 
 def dead_bill_cited(
-    note: NoteFacts, subject: CitedSubject, current: Position, said: str, url: str | None
+    note: NoteFacts,
+    subject: CitedSubject,
+    current: Position,
+    said: str,
+    url: str | None,
+    claim: SaidClaim | None = None,
 ) -> Finding:
     reason = current.result.reason if current.result else current.stage
     successor = current.bill.successor if current.bill else None
@@ -332,7 +371,8 @@ def dead_bill_cited(
         "dead_bill_cited",
         subject.key,
         "stale",
-        f"{subject.key}: the note treats it as live ({_claim(subject)}), but it is "
+        f"{subject.key}: the note treats it as live "
+        f"({_quote(claim) if claim else _claim(subject)}), but it is "
         f"{current.stage}: {reason}{tail}",
         said,
         f"{current.stage}: {reason}{tail}",
@@ -363,6 +403,8 @@ def review_due(note: NoteFacts, now: datetime) -> Finding | None:
 
 
 def _dated(note: NoteFacts) -> str:
+    if note.undated:
+        return f"{note.note_date}; undated: judged as of {note.undated}; add a date"
     weak = ", the file's modification time: a weak date" if note.weak_date else ""
     return f"{note.note_date}{weak}"
 
@@ -412,6 +454,10 @@ def _claim(subject: CitedSubject) -> str:
     if subject.claim_phrase:
         return f'"{subject.claim_phrase}" ({subject.claim_stage})'
     return "no stage"
+
+
+def _quote(claim: SaidClaim) -> str:
+    return f'"{claim.phrase}" ({claim.stage})'
 
 
 def _says(subject: CitedSubject) -> str:
