@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, FeatureNotFound, Tag
 from bs4.element import CData, NavigableString
@@ -202,3 +202,51 @@ def parse_history_fragment(html: str, url: str) -> HistoryPage:
         read = HistoryAction(date=date, branch=_text(branch_cell), action=action, position=index)
         (stricken if struck else actions).append(read)
     return HistoryPage(actions, last_page, declared, tuple(stricken), len(rows))
+
+
+@dataclass
+class PagesRead:
+    """A bill page's history as its fragments are read, page after page: the rows, the rows
+    shown struck through, how many rows the pages showed, and how many they declared."""
+
+    actions: list[HistoryAction] = field(default_factory=list)
+    stricken: list[HistoryAction] = field(default_factory=list)
+    rows: int = 0
+    declared: int | None = None
+    pages: int = 0
+
+    def add(self, fragment: HistoryPage, max_pages: int, max_rows: int) -> None:
+        """Take one page's rows; ParseError when the pages or rows go over the caps
+        (crawl.max_requests_per_page, crawl.max_history_rows)."""
+        if fragment.last_page > max_pages:
+            raise ParseError(
+                f"the history claims {fragment.last_page} pages, over "
+                f"crawl.max_requests_per_page ({max_pages}): refused"
+            )
+        offset = self.rows
+        self.actions += [
+            HistoryAction(a.date, a.branch, a.action, offset + a.position) for a in fragment.actions
+        ]
+        self.stricken += fragment.stricken
+        self.rows += fragment.rows
+        self.pages += 1
+        if self.rows > max_rows:
+            raise ParseError(
+                f"history of more than {max_rows} rows "
+                "(crawl.max_history_rows): refused, nothing stored"
+            )
+        if fragment.declared_count is not None:
+            self.declared = fragment.declared_count
+
+    def check_complete(self, page_url: str, last: int) -> None:
+        """The rows read across every page must be the rows the page says it displays."""
+        if self.rows and self.declared is None:
+            raise ParseError(
+                f"{page_url}: no 'Displaying N actions' on the history: cannot tell that "
+                "every row was read"
+            )
+        if self.declared is not None and self.declared != self.rows:
+            raise ParseError(
+                f"{page_url}: the history says 'Displaying {self.declared} actions' but "
+                f"{self.rows} rows were read across {last} pages: incomplete, nothing stored"
+            )

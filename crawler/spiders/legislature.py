@@ -9,7 +9,6 @@ bills between their reads and never re-reads a bill of an ended court once read 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import scrapy
@@ -33,14 +32,14 @@ from crawler.parsers.api import (
 )
 from crawler.parsers.bill_page import (
     BillPage,
-    HistoryPage,
+    PagesRead,
     parse_bill_page,
     parse_history_fragment,
 )
 from crawler.parsers.errors import ParseError
 from crawler.spiders.base import ConfiguredSpider
 from crawler.spiders.court_list import CourtListMixin, response_validators
-from models.config import Config, CrawlSettings
+from models.config import Config
 from models.legislature import lineage
 from models.legislature.numbers import BillRef, compact_number
 from models.legislature.polling import (
@@ -223,7 +222,10 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
         read = parse_history_rows(
             strict_text(response), response.url, self.conf.crawl.max_history_rows
         )
-        self.stricken[ref] = read.stricken
+        if read.stricken:
+            self.stricken[ref] = read.stricken
+        else:
+            self.stricken.pop(ref, None)
         return read.actions
 
     def _api_item(
@@ -328,7 +330,9 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
     ) -> Iterator[Any]:
         try:
             fragment = parse_history_fragment(strict_text(response), response.url)
-            pages.add(fragment, self.conf.crawl)
+            pages.add(
+                fragment, self.conf.crawl.max_requests_per_page, self.conf.crawl.max_history_rows
+            )
             if number < fragment.last_page:
                 yield self.fragment_request(ref, api_reason, page, page_url, number + 1, pages)
                 return
@@ -422,53 +426,6 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
 
 # A history read before its document: (actions, the URL read, ETag, Last-Modified).
 ReadHistory = tuple[list[HistoryAction], str, str | None, str | None]
-
-
-@dataclass
-class PagesRead:
-    """A bill page's history as its fragments are read, page after page: the rows, the rows
-    shown struck through, how many rows the pages showed, and how many they declared."""
-
-    actions: list[HistoryAction] = field(default_factory=list)
-    stricken: list[HistoryAction] = field(default_factory=list)
-    rows: int = 0
-    declared: int | None = None
-    pages: int = 0
-
-    def add(self, fragment: HistoryPage, crawl: CrawlSettings) -> None:
-        """Take one page's rows; ParseError when the pages or rows go over the caps."""
-        if fragment.last_page > crawl.max_requests_per_page:
-            raise ParseError(
-                f"the history claims {fragment.last_page} pages, over "
-                f"crawl.max_requests_per_page ({crawl.max_requests_per_page}): refused"
-            )
-        offset = self.rows
-        self.actions += [
-            HistoryAction(a.date, a.branch, a.action, offset + a.position) for a in fragment.actions
-        ]
-        self.stricken += fragment.stricken
-        self.rows += fragment.rows
-        self.pages += 1
-        if self.rows > crawl.max_history_rows:
-            raise ParseError(
-                f"history of more than {crawl.max_history_rows} rows "
-                "(crawl.max_history_rows): refused, nothing stored"
-            )
-        if fragment.declared_count is not None:
-            self.declared = fragment.declared_count
-
-    def check_complete(self, page_url: str, last: int) -> None:
-        """The rows read across every page must be the rows the page says it displays."""
-        if self.rows and self.declared is None:
-            raise ParseError(
-                f"{page_url}: no 'Displaying N actions' on the history: cannot tell that "
-                "every row was read"
-            )
-        if self.declared is not None and self.declared != self.rows:
-            raise ParseError(
-                f"{page_url}: the history says 'Displaying {self.declared} actions' but "
-                f"{self.rows} rows were read across {last} pages: incomplete, nothing stored"
-            )
 
 
 def _links(court: int, actions: list[HistoryAction]) -> list[Link]:
