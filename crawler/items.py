@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 
@@ -41,6 +41,8 @@ class BillItem:
     found_via: str | None = None  # for a bill fetched by lineage: "999:H.1001 replaced_by"
     history_etag: str | None = None  # the validators the source sent with the history, if any
     history_last_modified: str | None = None
+    # Rows the source shows as stricken: a stored row among them was struck, not lost.
+    stricken: list[HistoryAction] = field(default_factory=list)
 
 
 @dataclass
@@ -85,11 +87,13 @@ class ItemFailure:
 
 @dataclass
 class Problem:
-    """A part of a source skipped without failing it (a malformed feed entry); recorded, shown."""
+    """A part of a source skipped without failing it (a malformed feed entry), or something read
+    with a reservation (a feed that is not well-formed, a page over a cap): recorded and shown."""
 
     subject: str
     message: str
     url: str
+    kind: str = "skipped"  # "skipped": the part was not read; "warning": read, with a reservation
 
 
 @dataclass

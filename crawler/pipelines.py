@@ -123,9 +123,9 @@ class StorePipeline:
             page_failed(self.session, item.url, item.status, item.error)
             self._fail(f"page {item.url}", item.error, item.url)
         elif isinstance(item, Problem):
-            record_problem(self.session, self.run, item.subject, item.message, item.url)
+            record_problem(self.session, self.run, item.subject, item.message, item.url, item.kind)
             self.session.commit()
-            progress.info("%s: skipped: %s", item.subject, item.message)
+            progress.info("%s: %s: %s", item.subject, item.kind, item.message)
         elif isinstance(item, BillItem):
             self._save(item)
         elif isinstance(item, BillChecked | BillSkipped | CourtListRead):
@@ -167,6 +167,10 @@ class StorePipeline:
             else:
                 return
             session.commit()
+        except SourceFailure as exc:  # an order page that lost rows it showed before
+            session.rollback()
+            self._fail(_subject(item), str(exc), getattr(item, "url", None))
+            return
         except SQLAlchemyError as exc:
             session.rollback()
             first = str(getattr(exc, "orig", exc)).strip().splitlines()[0]

@@ -53,6 +53,10 @@ class CrawlSettings:
     download_timeout: float = 30.0
     max_response_bytes: int = 20 * 1024 * 1024
     html_fallback: bool = True
+    # What one page may make the crawler do (a hostile or broken page can ask for anything).
+    max_requests_per_page: int = 500  # order pages from a listing, history pages, bills followed
+    max_history_rows: int = 2000  # a bill's history rows (real: 151 at most in the 192nd)
+    max_feed_entries: int = 500  # entries read from one feed (articles fetched from them too)
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,7 @@ class AlertSettings:
 
     notify: tuple[str, ...] = ()
     digest: bool = False  # one message per check instead of one per alert
+    notify_budget: float = 30.0  # seconds one check may spend sending; the rest wait for the next
 
 
 @dataclass(frozen=True)
@@ -535,7 +540,12 @@ def _alerts(table: dict[str, Any], where: str) -> AlertSettings:
             f"{where}: alerts.notify: expected an array of apprise URLs (scheme://...)"
         )
     digest = _typed(table, "digest", bool, where, "alerts.", AlertSettings.digest)
-    return AlertSettings(tuple(notify), digest)
+    budget = table.get("notify_budget", AlertSettings.notify_budget)
+    if isinstance(budget, bool) or not isinstance(budget, int | float) or not budget > 0:
+        raise ConfigError(
+            f"{where}: alerts.notify_budget: expected a positive number of seconds, got {budget!r}"
+        )
+    return AlertSettings(tuple(notify), digest, float(budget))
 
 
 def _crawl(table: dict[str, Any], where: str) -> CrawlSettings:
@@ -552,6 +562,8 @@ def _crawl(table: dict[str, Any], where: str) -> CrawlSettings:
                 raise ConfigError(f"{where}: crawl.{name}: expected {_kind(kind)}, got {value!r}")
             if isinstance(value, (int, float)) and value < 0:
                 raise ConfigError(f"{where}: crawl.{name}: must not be negative, got {value!r}")
+            if name.startswith("max_") and isinstance(value, int) and value < 1:
+                raise ConfigError(f"{where}: crawl.{name}: expected 1 or more, got {value!r}")
             values[name] = value
     return CrawlSettings(**values)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -14,6 +16,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from models.config import Config, configured_sources
+from models.legislature.calendar import EASTERN
+from models.legislature.sanity import latest_possible
 from models.notes.citations import Citer, NoteCitations, note_facts
 from models.notes.reading import Note, NoteError, find_notes, read_note
 from models.notes.web import WebNote, judged_version
@@ -51,6 +55,7 @@ class CheckReport:
     new: list[int] = field(default_factory=list)
     resolved: list[int] = field(default_factory=list)
     delivered: int = 0
+    unsent: int = 0  # alerts left undelivered by this check (failed, or over the budget)
     delivery_error: str | None = None
 
     @property
@@ -123,6 +128,16 @@ def evaluate(
             logger.debug("checking %s failed", path, exc_info=True)
             errors.append(NoteError(path, f"cannot be checked: {type(exc).__name__}: {exc}"))
             continue
+        if note.date is not None and note.date > latest_possible(now):
+            # Every rule reads the note's date; one from the future would judge nothing right.
+            errors.append(
+                NoteError(
+                    path,
+                    f"dated {note.date} (from {note.date_from or note.date_source}), "
+                    f"after today ({now.astimezone(EASTERN).date()}): fix the note's date",
+                )
+            )
+            continue
         if note.undated and config.notes.require_date:
             errors.append(undated_error(path))
             continue
@@ -146,15 +161,22 @@ def evaluate(
     return results, errors
 
 
-def run_check(engine: Engine, config: Config, now: datetime, send: bool = True) -> CheckReport:
-    """The full check: evaluate every configured note, store alerts, send the undelivered ones.
+def run_check(
+    engine: Engine,
+    config: Config,
+    now: datetime,
+    send: bool = True,
+    stopping: threading.Event | None = None,
+) -> CheckReport:
+    """The full check: evaluate every configured note, store alerts, send the undelivered ones
+    (within the notification budget; none once `stopping` is set).
 
     One check at a time per database: a second one (a `crawl` by hand while the daemon checks)
     waits for the first to finish, up to CHECK_WAIT seconds, saying so once."""
     lock = DatabaseLock(config.database_url, "check", "a check of the notes")
     lock.acquire(wait=CHECK_WAIT, waiting=_say_waiting)
     try:
-        return _run_check(engine, config, now, send)
+        return _run_check(engine, config, now, send, stopping)
     finally:
         lock.release()
 
@@ -163,7 +185,13 @@ def _say_waiting() -> None:
     logger.warning("waiting for another check of this database to finish")
 
 
-def _run_check(engine: Engine, config: Config, now: datetime, send: bool) -> CheckReport:
+def _run_check(
+    engine: Engine,
+    config: Config,
+    now: datetime,
+    send: bool,
+    stopping: threading.Event | None,
+) -> CheckReport:
     report = CheckReport()
     with session_scope(engine) as session:
         web, gone = stored_web_notes(session, config)
@@ -198,7 +226,7 @@ def _run_check(engine: Engine, config: Config, now: datetime, send: bool) -> Che
         )
         report.resolved += [a.id for a in alert_store.resolve_notes_gone(session, present, now)]
     if send and config.alerts.notify:
-        deliver(engine, config, now, report)
+        deliver(engine, config, now, report, stopping)
     return report
 
 
@@ -207,24 +235,49 @@ def _error_name(error: NoteError, config: Config) -> str:
     return note_name(error.path, config) if isinstance(error.path, Path) else error.path
 
 
-def deliver(engine: Engine, config: Config, now: datetime, report: CheckReport) -> None:
-    """Send every open alert not yet delivered; a failure leaves it for the next check."""
+def deliver(
+    engine: Engine,
+    config: Config,
+    now: datetime,
+    report: CheckReport,
+    stopping: threading.Event | None = None,
+) -> None:
+    """Send every open alert not yet delivered, within `alerts.notify_budget` seconds in all
+    (and not at all once `stopping` is set). A failed or unsent alert stays undelivered and is
+    sent at the next check: never lost."""
+    deadline = time.monotonic() + config.alerts.notify_budget
     with session_scope(engine) as session:
         pending = alert_store.undelivered(session)
         if not pending:
             return
         batches: list[list[Alert]] = [pending] if config.alerts.digest else [[a] for a in pending]
         edits = edit_links(session, {a.note for a in pending})
-        for batch in batches:
-            link = config.web.base_url
+        link = config.web.base_url
+        for index, batch in enumerate(batches):
+            left = deadline - time.monotonic()
+            if left <= 0 or (stopping is not None and stopping.is_set()):
+                unsent = sum(len(b) for b in batches[index:])
+                why = "stopping" if left > 0 else (
+                    f"the notification budget ({config.alerts.notify_budget:.0f} s) is spent"
+                )  # fmt: skip
+                report.delivery_error = f"{why}: {unsent} alerts not sent now" + _also(
+                    report.delivery_error
+                )
+                report.unsent += unsent
+                return
             title, body = (
                 notify.digest_message(batch, link, edits)
                 if config.alerts.digest
                 else notify.alert_message(batch[0], link, edits.get(batch[0].note))
             )
-            result = notify.send(config.alerts.notify, title, body)
+            result = notify.send_within(config.alerts.notify, title, body, left, stopping)
             alert_store.mark_delivery(batch, result.ok, result.error, now)
             if result.ok:
                 report.delivered += len(batch)
             else:
+                report.unsent += len(batch)
                 report.delivery_error = result.error
+
+
+def _also(earlier: str | None) -> str:
+    return f" (before that: {earlier})" if earlier else ""

@@ -24,6 +24,7 @@ from models.storage.history import (
 )
 from models.storage.polling import polling_summary
 from models.storage.schema import Bill, CrawlRun
+from models.storage.store import is_problem
 
 from . import formatting, record_json
 from .common import DB_INT, EXIT_FAILED, echo, fail, load, one_line_errors, open_database
@@ -96,7 +97,10 @@ def crawl(ctx: click.Context, source: str, no_check: bool, busy_exit: int) -> No
     """Read every tracked item; store what changed. Exit 0 if all were read, 2 if some failed.
 
     What was read is saved even when other items failed. Each failure is recorded with its
-    reason and shown here. Then the notes are checked (`legistrack check`) unless --no-check.
+    reason and shown here (FAILED); so are parts skipped (SKIPPED) and parts read with a
+    reservation, like a cap of [crawl] hit (WARNING). A history that lost rows it had, or that
+    carries dates that cannot be true, is a failure, never a change. Then the notes are checked
+    (`legistrack check`) unless --no-check.
     """
     from crawler.run import run_crawls  # Scrapy: only commands that crawl
 
@@ -133,8 +137,8 @@ def crawl(ctx: click.Context, source: str, no_check: bool, busy_exit: int) -> No
                 run.failed = max(run.failed, 1)
             echo(crawl_summary(run))
             for error in run.errors:
-                kind = "SKIPPED" if error.message.startswith("skipped: ") else "FAILED"
-                echo(f"{kind} {one_line(f'{error.subject}: {error.message}')}", err=True)
+                label = error.message.split(": ", 1)[0] if is_problem(error.message) else "failed"
+                echo(f"{label.upper()} {one_line(f'{error.subject}: {error.message}')}", err=True)
             failed += run.failed
     if (config.notes.paths or config.notes.sites) and not no_check:
         check_and_print(config, engine)

@@ -74,7 +74,10 @@ class Daemon:
             self.say(f"{outcome.line()} (stopping)")
             return
         with self.checking:
-            report = run_check(self.engine, self.config, datetime.now(UTC))
+            if self.stopping.is_set():  # stopped while another job was checking
+                self.say(f"{outcome.line()} (stopping)")
+                return
+            report = run_check(self.engine, self.config, datetime.now(UTC), stopping=self.stopping)
             for error in report.errors:
                 if error not in self.said:
                     self.say(f"NOTE ERROR {one_line(error)}")

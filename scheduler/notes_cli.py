@@ -71,6 +71,8 @@ def check(ctx: click.Context, no_notify: bool) -> None:
 
     Also run at the end of every `crawl`. Exit 0 (an unreadable note is reported, not fatal).
     A second check of the same database waits for the first to finish.
+    Sending gets at most [alerts] notify_budget seconds; what is not sent then is sent at the
+    next check.
     """
     config = load(ctx)
     engine = open_database(config, writes=True)

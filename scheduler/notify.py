@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -17,6 +19,11 @@ _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # apprise logs the URLs it is given when they fail; they may hold secrets. It stays quiet, and
 # failures are reported here by channel number and scheme only.
 logging.getLogger("apprise").setLevel(logging.CRITICAL + 1)
+_POLL = 0.1  # seconds between looks at the stop signal while a message is on its way
+# Each message is sent in the calling thread (apprise's own worker pools are joined when Python
+# exits, so a message to an endpoint that never answers would hold the process open): the time
+# limit is send_within's, whose thread is a daemon thread.
+_ASSET = apprise.AppriseAsset(async_mode=False, service_timeout=0)
 
 
 class NotifyError(Exception):
@@ -51,7 +58,7 @@ def send(urls: Sequence[str], title: str, body: str) -> Delivery:
     for index, url in enumerate(urls):
         label = f"channel {index} ({scheme(url)})"
         try:
-            notifier = apprise.Apprise()
+            notifier = apprise.Apprise(asset=_ASSET)
             if not notifier.add(expand(url, index)):
                 errors.append(f"{label}: not a URL apprise understands")
                 continue
@@ -62,6 +69,40 @@ def send(urls: Sequence[str], title: str, body: str) -> Delivery:
     for error in errors:
         logger.warning("notification failed: %s", error)
     return Delivery(not errors, "; ".join(errors) or None)
+
+
+def send_within(
+    urls: Sequence[str],
+    title: str,
+    body: str,
+    seconds: float,
+    stopping: threading.Event | None = None,
+) -> Delivery:
+    """`send`, given at most `seconds` (and abandoned at once when `stopping` is set).
+
+    The message goes out from a daemon thread: an endpoint that never answers costs this wait,
+    no more, and never holds the process open. A message abandoned here may still arrive; the
+    alert stays undelivered and is sent again at the next check (twice rather than never).
+    """
+    outcome: list[Delivery] = []
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome.append(send(urls, title, body))
+        except Exception as exc:  # apprise failing in its own way: that channel's failure
+            outcome.append(Delivery(False, f"notification error: {type(exc).__name__}"))
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="legistrack-notify", daemon=True).start()
+    deadline = time.monotonic() + max(0.0, seconds)
+    while not done.wait(timeout=min(_POLL, max(0.0, deadline - time.monotonic()))):
+        if stopping is not None and stopping.is_set():
+            return Delivery(False, "not sent: legistrack is stopping")
+        if time.monotonic() >= deadline:
+            return Delivery(False, f"no answer within the notification budget ({seconds:.0f} s)")
+    return outcome[0]
 
 
 def alert_message(

@@ -122,29 +122,53 @@ def _summary(entry: Any, url: str, court: int) -> DocumentSummary:
 
 def parse_history(text: str, url: str) -> list[HistoryAction]:
     """Parse `.../DocumentHistoryActions`: stricken rows dropped, sorted by day, page order kept."""
+    return parse_history_rows(text, url).actions
+
+
+@dataclass(frozen=True)
+class HistoryRead:
+    """A history as read: the rows that stand (sorted), and the rows shown stricken."""
+
+    actions: list[HistoryAction]
+    stricken: list[HistoryAction]
+
+
+def parse_history_rows(text: str, url: str, max_rows: int | None = None) -> HistoryRead:
+    """Parse `.../DocumentHistoryActions`, keeping the stricken rows apart. A history of more
+    than `max_rows` rows is refused before any row is read (crawl.max_history_rows)."""
     data = load_json(text, url)
     if not isinstance(data, list):
         raise ParseError(
             f"{url}: expected a JSON list of history actions, got {type(data).__name__}"
         )
+    if max_rows is not None and len(data) > max_rows:
+        raise ParseError(
+            f"{url}: history of {len(data)} rows is over crawl.max_history_rows ({max_rows}):"
+            " refused, nothing stored"
+        )
     actions: list[HistoryAction] = []
+    stricken: list[HistoryAction] = []
     for index, row in enumerate(data):
         if not isinstance(row, dict):
             raise ParseError(f"{url}: history row {index} is not an object")
         missing = [name for name in _ACTION_FIELDS if name not in row]
         if missing:
             raise ParseError(f"{url}: history row {index} lacks fields {', '.join(missing)}")
-        if row.get("IsStricken") is True:
-            continue
         action = _text(row["Action"])
+        struck = row.get("IsStricken") is True
         if action is None:
+            if struck:
+                continue
             raise ParseError(f"{url}: history row {index} has an empty Action")
         try:
             when = parse_api_date(str(row["Date"]))
         except ParseError as exc:
+            if struck:
+                continue
             raise ParseError(f"{url}: history row {index}: {exc}") from None
-        actions.append(HistoryAction(when, str(row["Branch"] or "").strip(), action, index))
-    return sort_actions(actions)
+        read = HistoryAction(when, str(row["Branch"] or "").strip(), action, index)
+        (stricken if struck else actions).append(read)
+    return HistoryRead(sort_actions(actions), stricken)
 
 
 def sort_actions(actions: list[HistoryAction]) -> list[HistoryAction]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, FeatureNotFound, Tag
 from bs4.element import CData, NavigableString
@@ -41,6 +41,8 @@ class HistoryPage:
     actions: list[HistoryAction]  # position = row index on this page; the caller renumbers
     last_page: int  # from the pagination; 1 when there is none
     declared_count: int | None  # N of "Displaying N actions", counted over all pages
+    stricken: tuple[HistoryAction, ...] = ()  # rows shown struck through (not in `actions`)
+    rows: int = 0  # every row of the table on this page, stricken ones included
 
 
 def _soup(html: str) -> BeautifulSoup:
@@ -180,22 +182,71 @@ def parse_history_fragment(html: str, url: str) -> HistoryPage:
         raise ParseError(f"{url}: 'Displaying 0 actions' but the table has {len(rows)} rows")
 
     actions: list[HistoryAction] = []
+    stricken: list[HistoryAction] = []
     for index, row in enumerate(rows):
         cells = row.select(":scope > td")
         if len(cells) != 3:
             raise ParseError(f"{url}: history row {index}: {len(cells)} cells, expected 3")
         date_cell, branch_cell, action_cell = cells
-        if _is_stricken(action_cell):
-            continue
+        struck = _is_stricken(action_cell)
         shown = _text(date_cell)
         try:
             date = parse_page_date(shown)
         except ValueError:  # ParseError, or datetime's own for an impossible date like 13/45/2025
+            if struck:
+                continue
             raise ParseError(f"{url}: history row {index}: unreadable date {shown!r}") from None
         action = _text(action_cell)
-        if not action:
+        if not action and not struck:
             raise ParseError(f"{url}: history row {index}: empty action")
-        actions.append(
-            HistoryAction(date=date, branch=_text(branch_cell), action=action, position=index)
-        )
-    return HistoryPage(actions=actions, last_page=last_page, declared_count=declared)
+        read = HistoryAction(date=date, branch=_text(branch_cell), action=action, position=index)
+        (stricken if struck else actions).append(read)
+    return HistoryPage(actions, last_page, declared, tuple(stricken), len(rows))
+
+
+@dataclass
+class PagesRead:
+    """A bill page's history as its fragments are read, page after page: the rows, the rows
+    shown struck through, how many rows the pages showed, and how many they declared."""
+
+    actions: list[HistoryAction] = field(default_factory=list)
+    stricken: list[HistoryAction] = field(default_factory=list)
+    rows: int = 0
+    declared: int | None = None
+    pages: int = 0
+
+    def add(self, fragment: HistoryPage, max_pages: int, max_rows: int) -> None:
+        """Take one page's rows; ParseError when the pages or rows go over the caps
+        (crawl.max_requests_per_page, crawl.max_history_rows)."""
+        if fragment.last_page > max_pages:
+            raise ParseError(
+                f"the history claims {fragment.last_page} pages, over "
+                f"crawl.max_requests_per_page ({max_pages}): refused"
+            )
+        offset = self.rows
+        self.actions += [
+            HistoryAction(a.date, a.branch, a.action, offset + a.position) for a in fragment.actions
+        ]
+        self.stricken += fragment.stricken
+        self.rows += fragment.rows
+        self.pages += 1
+        if self.rows > max_rows:
+            raise ParseError(
+                f"history of more than {max_rows} rows "
+                "(crawl.max_history_rows): refused, nothing stored"
+            )
+        if fragment.declared_count is not None:
+            self.declared = fragment.declared_count
+
+    def check_complete(self, page_url: str, last: int) -> None:
+        """The rows read across every page must be the rows the page says it displays."""
+        if self.rows and self.declared is None:
+            raise ParseError(
+                f"{page_url}: no 'Displaying N actions' on the history: cannot tell that "
+                "every row was read"
+            )
+        if self.declared is not None and self.declared != self.rows:
+            raise ParseError(
+                f"{page_url}: the history says 'Displaying {self.declared} actions' but "
+                f"{self.rows} rows were read across {last} pages: incomplete, nothing stored"
+            )

@@ -17,8 +17,12 @@ _US_RE = re.compile(r"^(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})$")
 
 
 def eastern_to_utc(naive: datetime) -> datetime:
-    """Read a naive wall time as America/New_York and return it in UTC."""
-    return naive.replace(tzinfo=EASTERN).astimezone(UTC)
+    """Read a naive wall time as America/New_York and return it in UTC; a time at the edge of
+    the calendar (year 1 or 9999) that UTC cannot hold is a ParseError, never an overflow."""
+    try:
+        return naive.replace(tzinfo=EASTERN).astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ParseError(f"impossible date {naive.isoformat()!r}") from None
 
 
 def parse_api_date(text: str) -> datetime:

@@ -121,7 +121,8 @@ class Feed:
 
     title: str | None
     entries: tuple[FeedEntry, ...]
-    problems: tuple[str, ...]  # a line per malformed entry, and one if the XML is not well-formed
+    problems: tuple[str, ...]  # a line per malformed entry (skipped, or read without its date)
+    warnings: tuple[str, ...] = ()  # the XML is not well-formed, yet these entries were read
 
 
 def parse_feed(body: bytes, url: str) -> Feed:
@@ -129,7 +130,7 @@ def parse_feed(body: bytes, url: str) -> Feed:
 
     An entry with neither title nor link is skipped with a problem line; an entry whose date cannot
     be read is kept with `published` None and a problem line. A feed that is not well-formed but
-    still yields entries is read, with one problem line saying why.
+    still yields entries is read, with one warning line saying why and how many were read.
     """
     _refuse_unreadable(body, url)
     parsed = feedparser.parse(
@@ -143,16 +144,22 @@ def parse_feed(body: bytes, url: str) -> Feed:
         raise ParseError(f"{url}: expected a feed, got {_describe(body)} ({reason})")
 
     problems: list[str] = []
-    if parsed.get("bozo"):
-        problems.append(f"feed not well-formed: {_bozo_reason(parsed)}")
     entries: list[FeedEntry] = []
     for number, raw in enumerate(entries_raw, start=1):
         entry = _entry(raw, url, number, problems)
         if entry is not None:
             entries.append(entry)
+    warnings = []
+    if parsed.get("bozo"):
+        # feedparser recovers what it can from markup that is not well-formed: the entries it
+        # recovered are read and stored (each checked like any other), and the report says so.
+        warnings.append(
+            f"feed not well-formed ({_bozo_reason(parsed)}); its {len(entries)} readable "
+            "entries were read anyway"
+        )
     feed_data: Mapping[str, Any] = parsed.get("feed") or {}
     title = _detail_text(feed_data, "title") or None
-    return Feed(title=title, entries=tuple(entries), problems=tuple(problems))
+    return Feed(title, tuple(entries), tuple(problems), tuple(warnings))
 
 
 def normalize_url(url: str) -> str:

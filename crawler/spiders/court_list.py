@@ -11,8 +11,15 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.failures import describe_failure, parse_failure, strict_text
-from crawler.items import BillFailure, CourtListRead, ItemFailure, ListedJudged, Problem
-from crawler.parsers.api import DocumentSummary, parse_document_list, parse_history
+from crawler.items import (
+    BillFailure,
+    CourtListRead,
+    HistoryAction,
+    ItemFailure,
+    ListedJudged,
+    Problem,
+)
+from crawler.parsers.api import DocumentSummary, parse_document_list
 from crawler.parsers.errors import ParseError
 from models.legislature.numbers import BillRef
 from models.legislature.polling import KnownBill, Listed, judge_committees
@@ -38,6 +45,9 @@ class CourtListMixin:
         raise NotImplementedError
 
     def api_url(self, ref: BillRef, suffix: str = "") -> str:
+        raise NotImplementedError
+
+    def read_history(self, ref: BillRef, response: Response) -> list[HistoryAction]:
         raise NotImplementedError
 
     def list_request(self, court: int) -> scrapy.Request:
@@ -110,7 +120,7 @@ class CourtListMixin:
 
     def parse_judged_history(self, response: Response, ref: BillRef) -> Iterator[Any]:
         try:
-            actions = parse_history(strict_text(response), response.url)
+            actions = self.read_history(ref, response)
         except (ParseError, AttributeError) as exc:
             reason = parse_failure(exc, response)
             yield self._judging_failed(ref, f"API: {reason}", response.url)

@@ -11,15 +11,17 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.failures import describe_failure, strict_text
-from crawler.items import ItemFailure, ListingItem, OrderAdjustmentItem, OrderItem
+from crawler.items import ItemFailure, ListingItem, OrderAdjustmentItem, OrderItem, Problem
 from crawler.parsers.errors import ParseError
 from crawler.parsers.orders import OrderLink, OrderPage, parse_listing, parse_order_page
 from crawler.spiders.base import ConfiguredSpider
 from models.config import Config
+from models.legislature.sanity import latest_possible
 from models.sources.keywords import matching
 from models.sources.orders import ADJUSTS_OTHER, path_of
 from models.storage.db import ensure_schema, make_engine, session_scope
 from models.storage.orders import listed_paths, stored_order_paths
+from models.storage.schema import utcnow
 
 
 class ExecutiveOrdersSpider(ConfiguredSpider):
@@ -31,6 +33,7 @@ class ExecutiveOrdersSpider(ConfiguredSpider):
         self.stored: set[str] = set()  # paths of the orders kept
         self.requested: set[str] = set()
         self.seen_numbers: set[int] = set()
+        self.started = utcnow()
 
     def remember(self) -> None:
         """What the database already knows: listed links per listing, and stored orders."""
@@ -67,6 +70,8 @@ class ExecutiveOrdersSpider(ConfiguredSpider):
         yield ListingItem(response.url, [(link.number, link.title, link.url) for link in links])
         known = self.listed.get(path_of(response.url), set())
         settings = self.config.executive_orders
+        cap = self.config.crawl.max_requests_per_page
+        asked = 0
         for link in links:
             self.seen_numbers.add(link.number)
             # The first read of a listing reads every order once, so that orders whose text (not
@@ -79,6 +84,14 @@ class ExecutiveOrdersSpider(ConfiguredSpider):
                 or matching(link.title, settings.keywords)
             )
             if wanted and link.url not in self.requested:
+                if asked == cap:
+                    message = (
+                        f"{len(links)} order links; only {cap} order pages were read from it "
+                        "(crawl.max_requests_per_page)"
+                    )
+                    yield Problem(subject, message, response.url, kind="warning")
+                    break
+                asked += 1
                 self.requested.add(link.url)
                 yield scrapy.Request(
                     link.url,
@@ -94,6 +107,8 @@ class ExecutiveOrdersSpider(ConfiguredSpider):
             page = parse_order_page(strict_text(response), response.url)
             if page.number != link.number:
                 raise ParseError(f"{response.url}: page is No. {page.number}, listed as {link}")
+            if page.date is not None and page.date > latest_possible(self.started):
+                raise ParseError(f"{response.url}: dated {page.date}, after today: refused")
         except (ParseError, AttributeError) as exc:
             yield ItemFailure(subject, f"order page: {exc}", response.url)
             return

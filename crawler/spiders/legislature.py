@@ -24,14 +24,20 @@ from crawler.items import (
     BillItem,
     BillSkipped,
     HistoryAction,
+    Problem,
 )
 from crawler.parsers.api import (
     ApiDocument,
     parse_document,
-    parse_history,
+    parse_history_rows,
     sort_actions,
 )
-from crawler.parsers.bill_page import BillPage, parse_bill_page, parse_history_fragment
+from crawler.parsers.bill_page import (
+    BillPage,
+    PagesRead,
+    parse_bill_page,
+    parse_history_fragment,
+)
 from crawler.parsers.errors import ParseError
 from crawler.spiders.base import ConfiguredSpider
 from crawler.spiders.court_list import CourtListMixin, response_validators
@@ -70,6 +76,7 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
         self.known: dict[BillRef, KnownBill] = {}  # what the database knows, read at start
         self.listed: dict[BillRef, Listed] = {}  # the committee filter's earlier judgements
         self.named: set[BillRef] = set()  # the measures' bills and their lineage: never dormant
+        self.stricken: dict[BillRef, list[HistoryAction]] = {}  # rows the API showed struck
         self.now = utcnow()
 
     @property
@@ -169,7 +176,7 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
             yield from self._follow(ref, known.followed)
             return
         try:
-            actions = parse_history(strict_text(response), response.url)
+            actions = self.read_history(ref, response)
         except (ParseError, AttributeError) as exc:
             yield from self.fallback(ref, f"API: {parse_failure(exc, response)}")
             return
@@ -208,13 +215,25 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
         self, response: Response, ref: BillRef, document: ApiDocument
     ) -> Iterator[Any]:
         try:
-            actions = parse_history(strict_text(response), response.url)
+            actions = self.read_history(ref, response)
         except (ParseError, AttributeError) as exc:
             yield from self.fallback(ref, f"API: {parse_failure(exc, response)}")
             return
         yield from self._api_item(
             ref, document, actions, response.url, *response_validators(response)
         )
+
+    def read_history(self, ref: BillRef, response: Response) -> list[HistoryAction]:
+        """The rows of a history response (capped by crawl.max_history_rows); the rows shown
+        stricken are kept aside, so that storage can tell a struck row from a lost one."""
+        read = parse_history_rows(
+            strict_text(response), response.url, self.conf.crawl.max_history_rows
+        )
+        if read.stricken:
+            self.stricken[ref] = read.stricken
+        else:
+            self.stricken.pop(ref, None)
+        return read.actions
 
     def _api_item(
         self,
@@ -243,6 +262,7 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
                 document_text=document.document_text,
                 history_etag=etag,
                 history_last_modified=modified,
+                stricken=self.stricken.pop(ref, []),
             ),
         )
 
@@ -278,7 +298,7 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
             reason = f"{api_reason}; HTML page: {parse_failure(exc, response)}"
             yield self._failed(ref, reason, response.url)
             return
-        yield self.fragment_request(ref, api_reason, page, response.url, 1, [])
+        yield self.fragment_request(ref, api_reason, page, response.url, 1, PagesRead())
 
     def fragment_request(
         self,
@@ -287,7 +307,7 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
         page: BillPage,
         page_url: str,
         number: int,
-        actions: list[HistoryAction],
+        pages: PagesRead,
     ) -> scrapy.Request:
         return scrapy.Request(
             f"{page_url}/BillHistory?pageNumber={number}",
@@ -300,7 +320,7 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
                 "page": page,
                 "page_url": page_url,
                 "number": number,
-                "actions": actions,
+                "pages": pages,
             },
             dont_filter=True,
         )
@@ -313,22 +333,21 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
         page: BillPage,
         page_url: str,
         number: int,
-        actions: list[HistoryAction],
+        pages: PagesRead,
     ) -> Iterator[Any]:
         try:
             fragment = parse_history_fragment(strict_text(response), response.url)
+            pages.add(
+                fragment, self.conf.crawl.max_requests_per_page, self.conf.crawl.max_history_rows
+            )
+            if number < fragment.last_page:
+                yield self.fragment_request(ref, api_reason, page, page_url, number + 1, pages)
+                return
+            pages.check_complete(page_url, number)
         except (ParseError, AttributeError) as exc:
             yield self._failed(
                 ref, f"{api_reason}; HTML history: {parse_failure(exc, response)}", response.url
             )
-            return
-        offset = len(actions)
-        rows = actions + [
-            HistoryAction(a.date, a.branch, a.action, offset + i)
-            for i, a in enumerate(fragment.actions)
-        ]
-        if number < fragment.last_page:
-            yield self.fragment_request(ref, api_reason, page, page_url, number + 1, rows)
             return
         bill_number = None if page.number.split(".")[0] in ("HD", "SD") else page.number
         yield from self._done(
@@ -341,13 +360,14 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
                 if ref.number != bill_number and "D." in ref.number
                 else None,
                 title=page.title,
-                actions=sort_actions(rows),
+                actions=sort_actions(pages.actions),
                 source="html",
                 url=page_url,
                 fetched_from=response.url,
                 pinslip=page.pinslip,
                 sponsor=page.facts.get("Sponsor") or page.facts.get("Presenter"),
                 fallback_reason=api_reason,
+                stricken=pages.stricken,
             ),
         )
 
@@ -385,13 +405,24 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
         depth (lineage.follow_depth); a bill read unchanged or skipped follows its stored ones.
         What a measure's bill leads to is read on every crawl, like that bill."""
         depth = self.depths.get(ref, 0)
+        wanted: dict[BillRef, tuple[str, int]] = {}
         for kind, court, number in links:
             reached = lineage.follow_depth(kind, depth, self.conf.legislature.lineage_depth)
+            target = BillRef(court, number)
             if reached is None:
                 continue
-            target = BillRef(court, number)
             if ref in self.named:
                 self.named.add(target)
+            if target not in self.depths and target not in wanted:
+                wanted[target] = (kind, reached)
+        cap = self.conf.crawl.max_requests_per_page
+        if len(wanted) > cap:
+            message = (
+                f"its history names {len(wanted)} bills to follow; only the first {cap} were "
+                "followed (crawl.max_requests_per_page)"
+            )
+            yield Problem(ref.key, message, self.api_url(ref), kind="warning")
+        for target, (kind, reached) in list(wanted.items())[:cap]:
             if target not in self.depths:
                 self.depths[target] = reached
                 self.via[target] = f"{ref.key} {kind}"

@@ -16,11 +16,12 @@ from crawler.parsers.feeds import FeedEntry, article_text, parse_feed
 from crawler.spiders.base import ConfiguredSpider
 from models.config import Config, Feed
 from models.legislature.numbers import BillRef
+from models.legislature.sanity import latest_possible
 from models.sources.keywords import matching
 from models.sources.news import subjects_in
 from models.storage.db import ensure_schema, make_engine, session_scope
 from models.storage.news import known_keys
-from models.storage.schema import Bill, NewsItem
+from models.storage.schema import Bill, NewsItem, utcnow
 
 
 class NewsSpider(ConfiguredSpider):
@@ -31,6 +32,7 @@ class NewsSpider(ConfiguredSpider):
         self.known: set[str] = set()
         self.bills: list[BillRef] = []
         self.feeds_with_items: set[str] = set()
+        self.started = utcnow()
 
     def source_urls(self) -> list[str]:
         return [feed.url for feed in self.conf.feeds]
@@ -63,10 +65,29 @@ class NewsSpider(ConfiguredSpider):
             message = "the feed has no entries, where stories were kept from it before"
             yield ItemFailure(f"feed {feed.name}", message, response.url)
             return
+        subject = f"feed {feed.name}"
         yield FeedRead(feed.name, response.url, len(parsed.entries))
+        for warning in parsed.warnings:
+            yield Problem(subject, warning, response.url, kind="warning")
         for problem in parsed.problems:
-            yield Problem(f"feed {feed.name}", problem, response.url)
-        for entry in parsed.entries:
+            yield Problem(subject, problem, response.url)
+        entries = parsed.entries
+        cap = self.conf.crawl.max_feed_entries
+        if len(entries) > cap:
+            message = (
+                f"{len(entries)} entries; only the first {cap} were read (crawl.max_feed_entries)"
+            )
+            yield Problem(subject, message, response.url, kind="warning")
+            entries = entries[:cap]
+        latest = latest_possible(self.started)
+        for entry in entries:
+            if entry.published is not None and entry.published.date() > latest:
+                message = (
+                    f"entry {entry.title[:80]!r} is dated {entry.published.date()}, after "
+                    "today: refused, not stored"
+                )
+                yield ItemFailure(subject, message, entry.link or response.url)
+                continue
             if entry.key in self.known:
                 continue
             self.known.add(entry.key)

@@ -154,14 +154,35 @@ def _record(
             continue
         _refresh(alert, finding, now)
         if alert.state == "resolved" and alert.events and alert.events[-1].by == SYSTEM:
-            _change(alert, "open", SYSTEM, "found again", now)
-            outcome.reopened.append(alert)
+            by = _acknowledged_by(alert)
+            if by is not None:
+                # The maintainer's acknowledgement outlives a spell when the finding was not
+                # made (a bad read, a note edited back): it is the same evidence, still seen.
+                _change(alert, "acknowledged", SYSTEM, f"found again; acknowledged by {by}", now)
+            else:
+                _change(alert, "open", SYSTEM, "found again", now)
+                outcome.reopened.append(alert)
     for key, alert in existing.items():
         if key not in current and alert.state != "resolved":
             reason = "no longer found: the note was updated past the evidence or stopped citing it"
             _change(alert, "resolved", SYSTEM, reason, now)
             outcome.resolved.append(alert)
     return outcome
+
+
+def _acknowledged_by(alert: Alert) -> str | None:
+    """Who acknowledged the alert, when the check's last resolution ended an acknowledgement
+    (kept through earlier spells of the same kind); None when it ended an open alert."""
+    state = None
+    for event in reversed(list(alert.events)[:-1]):  # the last event is the resolution
+        if event.state == "resolved":
+            continue
+        state = state or event.state
+        if state != "acknowledged":
+            return None
+        if event.state == "acknowledged" and event.by != SYSTEM:
+            return event.by
+    return None
 
 
 def resolve_notes_gone(

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from models.rules.sources import SourceHealth
 from models.storage.schema import CrawlRun, utcnow
+from models.storage.store import is_problem
 
 LOOK_BACK = 200  # runs read per source: more than any threshold anyone sets
 
@@ -15,7 +16,7 @@ LOOK_BACK = 200  # runs read per source: more than any threshold anyone sets
 def run_error(run: CrawlRun) -> str:
     """What went wrong in a failed run, in one line."""
     for error in run.errors:
-        if not error.message.startswith("skipped: "):
+        if not is_problem(error.message):
             return f"{error.subject}: {error.message}"
     return run.finish_reason or "failed"
 

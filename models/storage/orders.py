@@ -19,6 +19,7 @@ from models.storage.schema import (
     OrderSnapshot,
     utcnow,
 )
+from models.storage.store import SourceFailure
 
 
 def save_order(
@@ -32,6 +33,8 @@ def save_order(
     """Store an order page read; a snapshot only when its content changed. Returns changed."""
     now = now or utcnow()
     order = find_order(session, data.number, data.url)
+    if order is not None:
+        refuse_lost_adjustments(order, data)
     listed = session.scalars(
         select(ListedOrder).where(ListedOrder.url == path_of(data.url))
     ).first()
@@ -72,6 +75,24 @@ def save_order(
     run.changed += 1
     session.flush()
     return True
+
+
+def refuse_lost_adjustments(order: Order, data: OrderData) -> None:
+    """An adjustment row once shown (Revoking:, Amended by: ...) does not vanish from the record:
+    a page without it lost it (a layout change, a partial page). Refused, never an un-revoking."""
+
+    def key(kind: str, number: int | None, url: str | None) -> tuple[str, int | None, str]:
+        return kind, number, path_of(url)
+
+    read = {key(a.kind, a.number, a.url) for a in data.adjustments}
+    lost = [a for a in order.adjustments if key(a.kind, a.number, a.url) not in read]
+    if lost:
+        example = f"{lost[0].kind} {lost[0].text}"[:80]
+        raise SourceFailure(
+            f"the page of EO {order.number} no longer shows {len(lost)} of its "
+            f"{len(order.adjustments)} adjustment rows (e.g. {example}): treated as a source "
+            "failure, nothing stored"
+        )
 
 
 def find_order(session: Session, number: int, url: str) -> Order | None:

@@ -13,7 +13,7 @@ from typing import Protocol
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from models.legislature import lineage
+from models.legislature import lineage, sanity
 from models.legislature.calendar import EASTERN
 from models.legislature.polling import history_digest
 from models.legislature.stages import ActionLike, categorize, stage_of
@@ -131,13 +131,29 @@ def record_failure(
     logger.info("%s failed: %s", subject, message)  # the CLI prints each failure once
 
 
+PROBLEM_KINDS = ("skipped", "warning")  # the prefix of a CrawlError that is not a failure
+
+
 def record_problem(
-    session: Session, run: CrawlRun, subject: str, message: str, url: str | None
+    session: Session,
+    run: CrawlRun,
+    subject: str,
+    message: str,
+    url: str | None,
+    kind: str = "skipped",
 ) -> None:
-    """A part of a source skipped (a malformed feed entry): recorded; the source did not fail."""
+    """A part of a source skipped (a malformed feed entry), or read with a reservation (a feed
+    that is not well-formed, a page over a cap: `kind` "warning"): recorded, shown, and not a
+    failure of the source."""
+    assert kind in PROBLEM_KINDS
     message = capped(message)
-    session.add(CrawlError(run_id=run.id, subject=subject, url=url, message=f"skipped: {message}"))
-    logger.info("%s: skipped: %s", subject, message)
+    session.add(CrawlError(run_id=run.id, subject=subject, url=url, message=f"{kind}: {message}"))
+    logger.info("%s: %s: %s", subject, kind, message)
+
+
+def is_problem(message: str) -> bool:
+    """Whether a recorded CrawlError message is a skip or a warning, not a failure."""
+    return message.startswith(tuple(f"{kind}: " for kind in PROBLEM_KINDS))
 
 
 def find_bill(session: Session, court: int, numbers: Sequence[str | None]) -> Bill | None:
@@ -171,6 +187,11 @@ def save_bill(
                 f"{data.source} returned an empty history for {bill.key}, which had "
                 f"{had} actions: treated as a source failure, nothing stored"
             )
+    # `now` may be a fixed bookkeeping time (tests, replays): a row is from the future only when
+    # it is after both that and the clock.
+    refuse_impossible(data, max(now, utcnow()))
+    if bill is not None:
+        refuse_lost_rows(session, bill, data)
     if bill is None:
         number = data.bill_number or data.docket_number or data.tracked_number
         # Empty collections given: a new bill has no rows to lazy-load.
@@ -217,6 +238,43 @@ def save_bill(
     run.changed += 1
     session.flush()
     return SaveResult(bill.id, bill.key, changed=True, stage=stage)
+
+
+def refuse_impossible(data: BillData, now: datetime) -> None:
+    """A history with a row dated after now or before its court began is not the record."""
+    wrong = sanity.impossible_date((row.date for row in data.actions), data.court, now)
+    if wrong:
+        raise SourceFailure(
+            f"{data.source} returned a history for {data.court}:{data.tracked_number} with "
+            f"{wrong}: treated as a source failure, nothing stored"
+        )
+
+
+def refuse_lost_rows(session: Session, bill: Bill, data: BillData) -> None:
+    """A read that no longer shows rows the stored history has (and does not show them
+    stricken) lost them: a truncated or partial history, never a change."""
+    stored = [
+        _StoredRow(when, branch, text)
+        for when, branch, text in session.execute(
+            select(Action.date, Action.branch, Action.text).where(Action.bill_id == bill.id)
+        )
+    ]
+    lost = sanity.lost_rows(stored, data.actions, getattr(data, "stricken", ()))
+    if lost:
+        day, branch, action = lost[0]
+        more = f" and {len(lost) - 1} more" if len(lost) > 1 else ""
+        raise SourceFailure(
+            f"{data.source} returned a history of {len(data.actions)} rows for {bill.key} "
+            f"without {len(lost)} of its {len(stored)} stored rows (not stricken), e.g. "
+            f"{day} {branch}: {action[:80]}{more}: treated as a source failure, nothing stored"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _StoredRow:
+    date: datetime
+    branch: str
+    action: str
 
 
 def stored_action_count(session: Session, bill_id: int) -> int:
