@@ -80,21 +80,24 @@ def run_demo(folder: Path | None, echo: Callable[[str], None], serve: bool = Fal
         failed += edit_web_note(server, engine, config, echo)
         engine.dispose()
         echo("")
-        echo("Review these alerts in your browser (then open http://127.0.0.1:8150/):")
-        echo(f"  {review_command(config.path or folder / 'config.toml')}")
-        echo("")
+        review = f"  {review_command(config.path or folder / 'config.toml')}"
         if serve:
             echo(f"legistrack demo: still replaying the bundled sources at {server.url}; try")
             echo(f"  legistrack --config {folder / 'config.toml'} crawl   (or poll, daemon)")
+            echo("and review the alerts in your browser (then open http://127.0.0.1:8150/):")
+            echo(review)
             echo("legistrack demo: Ctrl-C or SIGTERM stops the replay server")
             _wait_for_stop()
             echo("legistrack demo: replay server stopped")
-        else:
-            echo(
-                "legistrack demo: the replay server stopped with the demo; `status`, `alerts`, "
-                "`history` and `notes` work on this folder, but `crawl`, `poll` and `daemon` "
-                "need `legistrack demo --dir DIR --serve` running"
-            )
+            return 2 if failed else 0
+    echo(
+        "legistrack demo: the replay server has stopped; `status`, `alerts`, `history` and "
+        "`notes` work on this folder, but `crawl`, `poll` and `daemon` need "
+        "`legistrack demo --dir DIR --serve` running"
+    )
+    echo("")
+    echo("Review these alerts in your browser (then open http://127.0.0.1:8150/):")
+    echo(review)
     return 2 if failed else 0
 
 

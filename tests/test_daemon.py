@@ -209,9 +209,10 @@ def test_a_hung_crawl_is_ended_at_the_timeout_and_recorded(
     daemon_project: Project, site: ReplayServer
 ) -> None:
     config = daemon_project.config
-    # Long enough for the child to start its run on a busy machine; its first request then
-    # waits at the replay server's closed gate until the timeout ends it.
-    config.write_text(config.read_text().replace("timeout = 60", "timeout = 20"))
+    # Only the child's timeout can end it: its first request waits at the replay server's
+    # closed gate for longer than the child may run.
+    text = config.read_text().replace("timeout = 60", "timeout = 20")
+    config.write_text(text.replace("download_timeout = 10.0", "download_timeout = 300.0"))
     site.open.clear()
     result = daemon_project.run("poll", "--all")
     site.open.set()

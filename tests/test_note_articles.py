@@ -303,6 +303,7 @@ def test_notes_show_lists_every_claim_with_its_sentence(tmp_path: Path) -> None:
     )
     note = tmp_path / "newsletter.txt"
     note.write_text(NEWSLETTER, encoding="utf-8")
+    assert CliRunner().invoke(cli, ["--config", str(config), "init"]).exit_code == 0
     result = CliRunner().invoke(cli, ["--config", str(config), "notes", "show", str(note)])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
