@@ -25,7 +25,7 @@ from models.storage.news import stories
 from models.storage.review import outcome_counts, precision
 from models.storage.schema import Alert, Bill
 
-from . import formatting
+from . import formatting, notes_json
 from .checking import CheckReport, evaluate, note_name, run_check, undated_problem
 from .common import DB_INT, echo, fail, load, one_line_errors, open_database
 from .textsafe import json_safe, one_line
@@ -237,9 +237,12 @@ def notes() -> None:
 
 @notes.command("check")
 @click.argument("targets", nargs=-1, metavar="[PATH|URL]...")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 @click.pass_context
 @one_line_errors
-def notes_check(ctx: click.Context, targets: tuple[str, ...]) -> None:
+def notes_check(ctx: click.Context, targets: tuple[str, ...], fmt: str) -> None:
     """Print the findings for these notes (default: the configured notes, files and web pages);
     store nothing. A URL is fetched once, read as a web note and judged.
 
@@ -263,6 +266,11 @@ def notes_check(ctx: click.Context, targets: tuple[str, ...]) -> None:
             paths, web = list(config.notes.paths), stored_web_notes(session, config)[0]
         results, unreadable = evaluate(session, config, paths, datetime.now(UTC), web)
     errors = [str(error) for error in unreadable] + fetch_errors
+    stale = sum(1 for r in results if r.findings)
+    if fmt == "json":
+        document = notes_json.check_json(results, errors)
+        echo(json_safe(json.dumps(document, indent=2, ensure_ascii=False)))
+        sys.exit(2 if errors else EXIT_STALE if stale else 0)
     for error in errors:
         echo(f"NOTE ERROR {one_line(str(error))}", err=True)
     for result in results:
@@ -277,7 +285,6 @@ def notes_check(ctx: click.Context, targets: tuple[str, ...]) -> None:
             echo(f"  [{finding.rule}] {finding.message}")
             if finding.source_url:
                 echo(f"    source: {finding.source_url}")
-    stale = sum(1 for r in results if r.findings)
     undated = sum(1 for r in results if r.note.undated)
     tail = f", {undated} undated" if undated else ""
     echo(f"{len(results)} notes checked, {stale} stale, {len(errors)} unreadable{tail}")
@@ -294,10 +301,18 @@ def notes_check(ctx: click.Context, targets: tuple[str, ...]) -> None:
     "--from", "old", type=int, help="With --diff: the older version (default: the one before)."
 )
 @click.option("--to", "new", type=int, help="With --diff: the newer version (default: the newest).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 @click.pass_context
 @one_line_errors
 def notes_show(
-    ctx: click.Context, targets: tuple[str, ...], show_diff: bool, old: int | None, new: int | None
+    ctx: click.Context,
+    targets: tuple[str, ...],
+    show_diff: bool,
+    old: int | None,
+    new: int | None,
+    fmt: str,
 ) -> None:
     """What legistrack reads in notes: each one's date and where it was read, the subjects it
     cites and every claim it makes of each. A URL is a stored web note: also its edit link and
@@ -308,7 +323,7 @@ def notes_show(
     """
     config = load(ctx)
     if not targets:
-        _show_all(config)
+        _show_all(config, fmt)
         return
     roots = [Path(os.path.realpath(folder)) for folder in config.notes.paths]
     files = []
@@ -324,6 +339,18 @@ def notes_show(
     engine = open_database(config)
     with session_scope(engine) as session:
         known = known_bills(load_records(session, config, datetime.now(UTC)))
+        if fmt == "json":
+            documents = []
+            for target in targets:
+                read = (
+                    show_web_note(session, target, False, None, None, lambda _line: None)
+                    if is_url(target)
+                    else files.pop(0)
+                )
+                if read is not None:
+                    documents.append(notes_json.show_json(target, read, cite(read, config, known)))
+            echo(json_safe(json.dumps({"notes": documents}, indent=2, ensure_ascii=False)))
+            return
         for index, target in enumerate(targets):
             if index:
                 echo("")
@@ -358,20 +385,25 @@ def _show_one(note: Note, citations: NoteCitations, header: bool = True) -> None
         echo(f"  untracked {text}: not in config.toml (add it to track it)")
 
 
-def _show_all(config: Config) -> None:
+def _show_all(config: Config, fmt: str = "table") -> None:
     files, problems = find_notes(list(config.notes.paths))
-    for problem in problems:
-        echo(f"NOTE ERROR {problem}", err=True)
-    undated = []
+    errors = [str(problem) for problem in problems]
+    rows: list[tuple[str, Note]] = []
     for path in files:
         try:
-            note = read_note(path)
+            rows.append((note_name(path, config), read_note(path)))
         except NoteError as exc:
-            echo(f"NOTE ERROR {exc}", err=True)
-            continue
-        echo(f"{note_name(path, config)}: {_date_line(note)}")
-        if note.undated:
-            undated.append(note_name(path, config))
+            errors.append(str(exc))
+    undated = [name for name, note in rows if note.undated]
+    if fmt == "json":
+        notes = [{"name": name, **notes_json.note_date(note)} for name, note in rows]
+        document = {"notes": notes, "undated": undated, "errors": errors}
+        echo(json_safe(json.dumps(document, indent=2, ensure_ascii=False)))
+        return
+    for error in errors:
+        echo(f"NOTE ERROR {error}", err=True)
+    for name, note in rows:
+        echo(f"{name}: {_date_line(note)}")
     if undated:
         echo(f"undated ({len(undated)}): {', '.join(undated)}")
     else:

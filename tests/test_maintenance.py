@@ -164,3 +164,48 @@ def test_history_diff_and_sources_as_json(tmp_path: Path, database_url: str) -> 
     code, out, err = _invoke(config, "sources", "--format", "json")
     assert code == 0, err
     assert json.loads(out)["sources"] == []  # nothing configured to read
+
+
+NOTE = """Constructed note, written for a test
+Posted on March 2, 2026
+
+H.1005 is still in committee.
+"""
+
+
+def test_notes_check_and_show_as_json(tmp_path: Path, database_url: str) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "dated.txt").write_text(NOTE, encoding="utf-8")
+    (notes / "undated.txt").write_text("H.1005 is pending.\n", encoding="utf-8")
+    config = _config(tmp_path, database_url)
+    config.write_text(
+        config.read_text()
+        + '[notes]\npaths = ["notes"]\n\n[[measures]]\nname = "Made-up bill"\n'
+        + 'bills = [{court = 999, number = "H.1005"}]\n',
+        encoding="utf-8",
+    )
+    assert _invoke(config, "init")[0] == 0
+
+    code, out, err = _invoke(config, "notes", "check", "--format", "json")
+    assert code == 0, err
+    checked = json.loads(out)
+    assert (checked["checked"], checked["stale"], checked["undated"]) == (2, 0, 1)
+    by_name = {n["name"]: n for n in checked["notes"]}
+    assert by_name["notes/dated.txt"]["date"] == "2026-03-02"
+    assert by_name["notes/dated.txt"]["undated"] is False
+    assert by_name["notes/undated.txt"]["undated"] is True
+    assert all(n["status"] == "ok" and n["findings"] == [] for n in checked["notes"])
+
+    code, out, err = _invoke(config, "notes", "show", str(notes / "dated.txt"), "--format", "json")
+    assert code == 0, err
+    [shown] = json.loads(out)["notes"]
+    assert shown["date"] == "2026-03-02" and shown["date_source"] == "text"
+    [subject] = shown["subjects"]
+    assert (subject["key"], subject["claim"]) == ("999:H.1005", "in_committee")
+
+    code, out, err = _invoke(config, "notes", "show", "--format", "json")
+    assert code == 0, err
+    listed = json.loads(out)
+    assert listed["undated"] == ["notes/undated.txt"]
+    assert {n["name"] for n in listed["notes"]} == {"notes/dated.txt", "notes/undated.txt"}
