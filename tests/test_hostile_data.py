@@ -16,7 +16,7 @@ import pytest
 from crawler.replay import Canned, ReplayServer
 
 from . import test_faults as faults
-from .conftest import Project, write_config
+from .conftest import Project, Templates, write_config
 from .test_faults import API, GOOD_HISTORY, HTML, JSON, NOTE, Fault, no_page
 
 ROWS = json.loads(GOOD_HISTORY)  # S.1003: four rows that stand and one stricken
@@ -80,11 +80,11 @@ HOSTILE_FAULTS = [
 
 @pytest.mark.parametrize("fault", HOSTILE_FAULTS, ids=[f.name for f in HOSTILE_FAULTS])
 def test_a_history_that_loses_rows_or_has_impossible_dates_is_a_source_failure(
-    tmp_path: Path, database_url: str, site: ReplayServer, fault: Fault
+    tmp_path: Path, database_url: str, site: ReplayServer, templates: Templates, fault: Fault
 ) -> None:
-    """The fault table's harness: three crawls, each a FAILED line and exit 2; no snapshot, stage
-    or news changed; no note alert; one source_failing alert."""
-    faults.test_fault(tmp_path, database_url, site, fault)
+    """The fault table's harness (test_faults.test_fault): each failing crawl a FAILED line and
+    exit 2; no snapshot, stage or news changed; no note alert; one source_failing alert."""
+    faults.test_fault(tmp_path, database_url, site, templates, fault)
 
 
 def test_the_struck_rows_of_a_history_are_not_lost_rows(
