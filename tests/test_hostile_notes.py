@@ -10,7 +10,6 @@ import json
 import os
 import signal
 import socket
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,8 +17,8 @@ import pytest
 
 from crawler.replay import ReplayServer
 
-from .conftest import Project, legistrack_bin, run_cli, write_config
-from .test_daemon import Lines
+from .conftest import Project, run_cli, write_config
+from .test_daemon import start_daemon
 
 STALE = "Made-up Senate note\n\nS.1003 is in committee.\n\nLast updated: Jun 1, 2025\n"
 # About 600 bytes of YAML whose aliases expand to 9**9 (387 million) strings: a "billion laughs".
@@ -146,16 +145,7 @@ def test_the_daemon_checks_past_hostile_notes_and_stops_on_sigterm(
     project.config.write_text(
         project.config.read_text() + '\n[schedule]\nlegislature = "every 2s"\nstop_grace = 5\n'
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LEGISTRACK_")}
-    proc = subprocess.Popen(
-        [legistrack_bin(), "--config", str(project.config), "daemon"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    assert proc.stderr is not None
-    lines = Lines(proc.stderr)
+    proc, lines = start_daemon(project)
     try:
         jobs = lambda seen: [x for x in seen if x.startswith("legislature: ok")]  # noqa: E731
         seen = lines.wait_for(lambda seen: len(jobs(seen)) >= 2, limit=TIMEOUT)
