@@ -1,14 +1,17 @@
-"""Item pipeline: stores items through `models.storage.store`, a transaction per bill."""
+"""Item pipeline: stores items through `models.storage`; bills in batches (a transaction each),
+the rest an item per transaction."""
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from scrapy import signals
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
+from twisted.internet.task import LoopingCall
 from twisted.python.failure import Failure
 
 from crawler.items import (
@@ -28,6 +31,7 @@ from crawler.items import (
     WebNoteRead,
     WebNoteUnchanged,
 )
+from models.storage.batch import Refused, save_bills, touch_bills
 from models.storage.db import ensure_schema, make_engine, session_factory
 from models.storage.news import save_entry
 from models.storage.orders import record_listing, save_order
@@ -46,6 +50,9 @@ from models.storage.webnotes import page_failed, save_page, touch_page
 
 logger = logging.getLogger(__name__)
 progress = logging.getLogger("legistrack.progress")
+
+BATCH_SIZE = 500  # bills stored per transaction at most
+BATCH_AGE = 1.0  # seconds a bill read waits at most before it is stored
 
 
 def _subject(item: Any) -> str:
@@ -70,13 +77,22 @@ def _subject(item: Any) -> str:
 
 
 class StorePipeline:
-    """Saves BillItems (a snapshot only on change) and BillFailures; closes the CrawlRun."""
+    """Saves BillItems (a snapshot only on change) and BillFailures; closes the CrawlRun.
+
+    Bills read (BillItem) and bills read unchanged (BillChecked) wait in a batch, stored as one
+    transaction when it holds BATCH_SIZE of them, when its oldest has waited BATCH_AGE seconds,
+    and when the crawl ends. A batch the database refuses is stored again one bill per
+    transaction, so one bad bill never loses the others; a crawl killed mid-batch loses only
+    that batch's bills, never half of one (the next crawl reads them again)."""
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
         self.engine: Engine | None = None
         self.session: Session | None = None
         self.run: CrawlRun | None = None
+        self.pending: list[BillItem | BillChecked] = []
+        self.pending_since = 0.0
+        self.flusher: LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
@@ -99,6 +115,8 @@ class StorePipeline:
         self.run = start_run(self.session, self.spider.name)
         self.session.commit()
         self.crawler.stats.set_value("legistrack/run_id", self.run.id)
+        self.flusher = LoopingCall(self._flush_if_old)
+        self.flusher.start(BATCH_AGE / 2, now=False)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         """Store one item; any error doing so is that item's recorded failure, never a skip."""
@@ -126,9 +144,9 @@ class StorePipeline:
             record_problem(self.session, self.run, item.subject, item.message, item.url, item.kind)
             self.session.commit()
             progress.info("%s: %s: %s", item.subject, item.kind, item.message)
-        elif isinstance(item, BillItem):
-            self._save(item)
-        elif isinstance(item, BillChecked | BillSkipped | CourtListRead):
+        elif isinstance(item, BillItem | BillChecked):
+            self._queue(item)
+        elif isinstance(item, BillSkipped | CourtListRead):
             self._note_unchanged(item)
         else:
             self._store(item)
@@ -178,62 +196,102 @@ class StorePipeline:
             return
         progress.info("%s %s", subject, note)
 
-    def _note_unchanged(self, item: BillChecked | BillSkipped | CourtListRead) -> None:
-        """A bill read unchanged, a bill the policy skipped, a court list read: counts only."""
+    def _note_unchanged(self, item: BillSkipped | CourtListRead) -> None:
+        """A bill the policy skipped, a court list read: counts only."""
         assert self.session is not None and self.run is not None
-        subject = _subject(item)
         if isinstance(item, BillSkipped):
             self.run.skipped += 1
             note = f"not read: {item.reason}"
-        elif isinstance(item, CourtListRead):
+        else:
             note = f"{item.listed} documents listed"
             if item.kept != item.listed:
                 note += f", {item.kept} with a title keyword"
-        else:
-            try:
-                touch_bill(
-                    self.session,
-                    self.run,
-                    item.bill_id,
-                    item.not_modified,
-                    item.history_etag,
-                    item.history_last_modified,
-                )
-            except SourceFailure as exc:
-                self.session.rollback()
-                self._fail(subject, str(exc), None)
-                return
-            except SQLAlchemyError as exc:
-                self.session.rollback()
-                first = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-                self._fail(subject, f"database error while saving: {first}", None)
-                return
-            note = "unchanged (304)" if item.not_modified else "unchanged"
         self.session.commit()
-        progress.info("%s %s", subject, note)
+        progress.info("%s %s", _subject(item), note)
 
-    def _save(self, item: BillItem) -> None:
+    # --- bills, in batches ---------------------------------------------------------------------
+
+    def _queue(self, item: BillItem | BillChecked) -> None:
+        if not self.pending:
+            self.pending_since = time.monotonic()
+        self.pending.append(item)
+        if len(self.pending) >= BATCH_SIZE:
+            self.flush()
+
+    def _flush_if_old(self) -> None:
+        if self.pending and time.monotonic() - self.pending_since >= BATCH_AGE:
+            self.flush()
+
+    def flush(self) -> None:
+        """Store the waiting bills as one transaction; if the database refuses it, one by one."""
         assert self.session is not None and self.run is not None
-        subject = f"{item.court}:{item.tracked_number}"
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        items = [item for item in batch if isinstance(item, BillItem)]
+        checks = [item for item in batch if isinstance(item, BillChecked)]
         try:
-            result = save_bill(self.session, self.run, item)
-            if item.fallback_reason:
-                self.run.fallbacks += 1
+            saved = save_bills(self.session, self.run, items) if items else []
+            touched = touch_bills(self.session, self.run, checks) if checks else []
+            self.run.fallbacks += sum(1 for item in items if item.fallback_reason)
+            self.session.commit()
+        except Exception as exc:
+            self.session.rollback()
+            first = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            logger.warning("a batch of %d bills failed (%s): storing them one at a time",
+                           len(batch), first)  # fmt: skip
+            for item in batch:
+                self._store_one(item)
+            return
+        for item, outcome in zip(items, saved, strict=True):
+            subject = f"{item.court}:{item.tracked_number}"
+            if isinstance(outcome, Refused):
+                self._fail(subject, outcome.message, item.fetched_from)
+                continue
+            note = "changed" if outcome.changed else "unchanged"
+            via = f" (from the HTML page: {item.fallback_reason})" if item.fallback_reason else ""
+            progress.info("%s %s, %s%s", outcome.key, note, outcome.stage, via)
+        for check, refused in zip(checks, touched, strict=True):
+            if refused is not None:
+                self._fail(_subject(check), refused.message, None)
+            else:
+                note = "unchanged (304)" if check.not_modified else "unchanged"
+                progress.info("%s %s", _subject(check), note)
+
+    def _store_one(self, item: BillItem | BillChecked) -> None:
+        """One bill in its own transaction (after its batch failed): any error is its failure;
+        a database that cannot even record that fails the crawl."""
+        assert self.session is not None and self.run is not None
+        if isinstance(item, BillItem):
+            subject, url = f"{item.court}:{item.tracked_number}", item.fetched_from
+        else:
+            subject, url = _subject(item), None
+        try:
+            if isinstance(item, BillItem):
+                result = save_bill(self.session, self.run, item)
+                if item.fallback_reason:
+                    self.run.fallbacks += 1
+                note = f"{'changed' if result.changed else 'unchanged'}, {result.stage}"
+                subject_shown = result.key
+            else:
+                touch_bill(self.session, self.run, item.bill_id, item.not_modified,
+                           item.history_etag, item.history_last_modified)  # fmt: skip
+                note = "unchanged (304)" if item.not_modified else "unchanged"
+                subject_shown = subject
             self.session.commit()
         except SourceFailure as exc:
             self.session.rollback()
-            self._fail(subject, str(exc), item.fetched_from)
+            self._fail(subject, str(exc), url)
             return
-        except SQLAlchemyError as exc:
-            # Recorded as this bill's failure (the run goes on); if even that cannot be written,
-            # the database is gone and the error propagates.
+        except Exception as exc:
             self.session.rollback()
+            if not isinstance(exc, SQLAlchemyError):
+                logger.exception("storing %s failed", subject)
             first = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-            self._fail(subject, f"database error while saving: {first}", item.fetched_from)
+            kind = "database" if isinstance(exc, SQLAlchemyError) else "internal"
+            self._fail(subject, f"{kind} error while saving: {first}", url)
             return
-        note = "changed" if result.changed else "unchanged"
-        via = f" (from the HTML page: {item.fallback_reason})" if item.fallback_reason else ""
-        progress.info("%s %s, %s%s", result.key, note, result.stage, via)
+        progress.info("%s %s", subject_shown, note)
 
     def _fail(self, subject: str, message: str, url: str | None) -> None:
         assert self.session is not None and self.run is not None
@@ -252,8 +310,11 @@ class StorePipeline:
             self._fail(subject, message, getattr(response, "url", None))
 
     def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.flusher is not None and self.flusher.running:
+            self.flusher.stop()
         if self.session is None or self.run is None:
             return
+        self.flush()
         for subject in getattr(spider, "unresolved", list)():
             self._fail(subject, f"no result: the crawl ended ({reason}) before it was read", None)
         finish_run(self.session, self.run, reason)
