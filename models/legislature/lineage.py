@@ -104,6 +104,9 @@ _ROW_PATTERNS = tuple(
         ),
     )
 )
+# Every row pattern above matches a number with its prefix ("H5031", "S 7", "HD.12") or a
+# "document numbered N" / "No. N": a row without either cites no bill.
+_MAY_CITE = re.compile(r"(?:HD|SD|H|S)\.?\s?\d|\b(?:numbered|No\.?)\s*\d", re.I)
 _REFILE = re.compile(
     r"SIMILAR\s+MATTER\s+FILED\s+IN\s+PREVIOUS\s+SESSIONS?\s+SEE\s+(?P<chamber>HOUSE|SENATE)"
     r"\s*,?\s*(?:DOCKET,?\s*)?NO\.?\s*(?P<digits>\d{1,5})\s+OF\s+(?P<y1>\d{4})\s*-\s*(?P<y2>\d{4})",
@@ -132,6 +135,8 @@ def relations_from_actions(
     Senate prints its amendment of a House bill as a Senate document): `amendment_text`."""
     found: list[Relation] = []
     for row in actions:
+        if not _MAY_CITE.search(row.action):
+            continue  # no number in it: no pattern can match (most rows; 20 regexes saved)
         for kind, pattern in _ROW_PATTERNS:
             for match in pattern.finditer(row.action):
                 for target in _numbers_of(match):
