@@ -105,7 +105,7 @@ def evaluate(histories: dict[tuple[int, str], list[Row]]) -> dict[str, Any]:
         finals[(court, bill)] = final.stage
         at_dump[final.stage] += 1
         after_end[stages.stage_of(rows, court, AFTER_ALL_COURTS).stage] += 1
-        found = lineage.relations_from_actions(court, rows)
+        found = lineage.relations_from_actions(court, rows, bill)  # as the product reads it
         relation_rows.update(r.type for r in found)
         relation_bills.update({r.type for r in found})
     sample = [
