@@ -9,18 +9,23 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, unquote_plus
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import URL, Engine, create_engine, event, make_url, text
+from sqlalchemy import URL, Connection, Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+if TYPE_CHECKING:  # alembic is imported when a schema is made or upgraded (0.3 s a process)
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+# `revision = "0010_web_notes"` / `down_revision = "0009_review_outcomes"` in a migration script.
+_REVISION_LINE = re.compile(
+    r"""^(?P<key>revision|down_revision)\s*(?::[^=]*)?=\s*(?:"(?P<d>[^"]*)"|'(?P<s>[^']*)'|None)\s*$""",
+    re.MULTILINE,
+)
 _PASSWORD = re.compile(r"^(?P<head>[^:/?#]+://[^:/?#@]*):(?P<password>.*)@(?P<host>[^@]*)$")
 
 
@@ -97,6 +102,8 @@ def mask(text: str, url: str) -> str:
 
 
 def alembic_config(engine: Engine) -> AlembicConfig:
+    from alembic.config import Config as AlembicConfig
+
     cfg = AlembicConfig()
     # Alembic's options pass through configparser, where `%` starts an interpolation: escaped.
     cfg.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
@@ -109,25 +116,68 @@ def alembic_config(engine: Engine) -> AlembicConfig:
 def _script() -> ScriptDirectory:
     """The migration scripts, read once per process (every command asks which revision is in
     force, and reading them is most of what that costs)."""
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
     return ScriptDirectory.from_config(cfg)
 
 
 @functools.cache
+def _linear_revisions() -> tuple[frozenset[str], str] | None:
+    """The migrations' revisions and their one head, read from each script's `revision` and
+    `down_revision` lines without importing alembic (what a command that finds its schema current
+    costs). None when the scripts are not one plain chain (a merge, a branch, a line written
+    otherwise): alembic then reads them."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        found = {m["key"]: m["d"] or m["s"] for m in _REVISION_LINE.finditer(path.read_text())}
+        if path.name == "__init__.py" and not found:
+            continue
+        if set(found) != {"revision", "down_revision"} or not found["revision"]:
+            return None
+        revisions.add(found["revision"])
+        if found["down_revision"]:
+            parents.add(found["down_revision"])
+    heads = revisions - parents
+    if len(heads) != 1 or not parents <= revisions:
+        return None
+    return frozenset(revisions), heads.pop()
+
+
+@functools.cache
 def _known_revisions() -> frozenset[str]:
+    linear = _linear_revisions()
+    if linear is not None:
+        return linear[0]
     return frozenset(revision.revision for revision in _script().walk_revisions())
 
 
 def head_revision(_engine: Engine | None = None) -> str | None:
-    return _script().get_current_head()
+    linear = _linear_revisions()
+    return linear[1] if linear is not None else _script().get_current_head()
+
+
+def _stored_revision(connection: Connection) -> str | None:
+    """What alembic's version table says (None: no table, no row). Read with one query; alembic
+    is asked only when the table holds more than one row (it names that error)."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    rows = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(rows) <= 1:
+        return rows[0] if rows else None
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
 
 
 def _current_revision(engine: Engine) -> str | None:
     """The schema revision in force, checked to be one this version knows."""
     try:
         with engine.connect() as connection:
-            current = MigrationContext.configure(connection).get_current_revision()
+            current = _stored_revision(connection)
     except SQLAlchemyError as exc:
         raise _unavailable(engine, exc) from None
     if current is not None and current not in _known_revisions():
@@ -161,6 +211,9 @@ def upgrade(engine: Engine) -> str | None:
     Serialized between processes (two first runs at once must not both create the tables): a
     lock file beside a SQLite database, a transaction advisory lock on PostgreSQL.
     """
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
     cfg = alembic_config(engine)
     _current_revision(engine)  # a newer schema is named, never "upgraded" by this version
     try:
