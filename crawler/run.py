@@ -5,6 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+# Imported here, before the reactor starts: Scrapy's download handler modules build deprecated
+# aliases with inspect.stack(), whose cost grows with the depth of the stack that imports them
+# (0.1 s here; 0.4 s when the first request loads them inside the running reactor).
+import scrapy.core.downloader.handlers.http11  # noqa: F401
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -9,10 +10,12 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-import apprise
+from typing import TYPE_CHECKING
 
 from models.storage.schema import Alert
+
+if TYPE_CHECKING:  # apprise is imported when a message is sent (0.1 s every process spared)
+    import apprise
 
 logger = logging.getLogger(__name__)
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -20,10 +23,17 @@ _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # failures are reported here by channel number and scheme only.
 logging.getLogger("apprise").setLevel(logging.CRITICAL + 1)
 _POLL = 0.1  # seconds between looks at the stop signal while a message is on its way
-# Each message is sent in the calling thread (apprise's own worker pools are joined when Python
-# exits, so a message to an endpoint that never answers would hold the process open): the time
-# limit is send_within's, whose thread is a daemon thread.
-_ASSET = apprise.AppriseAsset(async_mode=False, service_timeout=0)
+
+
+@functools.cache
+def _asset() -> apprise.AppriseAsset:
+    """Each message is sent in the calling thread (apprise's own worker pools are joined when
+    Python exits, so a message to an endpoint that never answers would hold the process open):
+    the time limit is send_within's, whose thread is a daemon thread."""
+    import apprise
+
+    logging.getLogger("apprise").setLevel(logging.CRITICAL + 1)  # as above, whatever it set
+    return apprise.AppriseAsset(async_mode=False, service_timeout=0)
 
 
 class NotifyError(Exception):
@@ -54,11 +64,13 @@ def scheme(url: str) -> str:
 
 def send(urls: Sequence[str], title: str, body: str) -> Delivery:
     """Send one message to every channel; ok only when each accepted it."""
+    import apprise
+
     errors = []
     for index, url in enumerate(urls):
         label = f"channel {index} ({scheme(url)})"
         try:
-            notifier = apprise.Apprise(asset=_ASSET)
+            notifier = apprise.Apprise(asset=_asset())
             if not notifier.add(expand(url, index)):
                 errors.append(f"{label}: not a URL apprise understands")
                 continue
@@ -84,6 +96,7 @@ def send_within(
     no more, and never holds the process open. A message abandoned here may still arrive; the
     alert stays undelivered and is sent again at the next check (twice rather than never).
     """
+    _asset()  # apprise loaded here, not on the budget's time
     outcome: list[Delivery] = []
     done = threading.Event()
 
