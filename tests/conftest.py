@@ -1,5 +1,12 @@
 """Shared test fixtures: a database (SQLite file, or PostgreSQL when asked), databases crawled once
-and copied per test, the replay server, config files, and running the `legistrack` CLI."""
+and copied per test, the replay server, config files, and running the `legistrack` CLI.
+
+Databases: every test that uses `database_url` (directly or through `project`, `crawled`, ...)
+runs once per backend: on SQLite, and again on PostgreSQL when $LEGISTRACK_TEST_DATABASE_URL names
+a server (its id then ends in `[sqlite]` or `[postgresql]`). Tests that use no database run once
+whatever the backends, so one pytest session (one set of xdist workers) covers both databases.
+$LEGISTRACK_TEST_BACKENDS (`sqlite`, `postgresql` or both, comma-separated) narrows the choice.
+`@pytest.mark.backends("sqlite")` limits a test to the backends it is about."""
 
 from __future__ import annotations
 
@@ -22,20 +29,67 @@ __all__ = ["Result", "legistrack_bin", "run_cli"]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PG_ENV = "LEGISTRACK_TEST_DATABASE_URL"
+BACKENDS_ENV = "LEGISTRACK_TEST_BACKENDS"
+PG_URL = os.environ.get(PG_ENV) or None
+
+
+def backends() -> tuple[str, ...]:
+    """The databases this session tests: SQLite, plus PostgreSQL when a server is named."""
+    available = ("sqlite", "postgresql") if PG_URL else ("sqlite",)
+    asked = [b.strip() for b in os.environ.get(BACKENDS_ENV, "").split(",") if b.strip()]
+    unknown = set(asked) - {"sqlite", "postgresql"}
+    if unknown:
+        raise pytest.UsageError(f"${BACKENDS_ENV}: unknown backend {sorted(unknown)[0]!r}")
+    if "postgresql" in asked and not PG_URL:
+        raise pytest.UsageError(f"${BACKENDS_ENV} asks for postgresql: set ${PG_ENV}")
+    return tuple(b for b in available if b in asked) if asked else available
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "backends(*names): run only on these databases (sqlite, postgresql)"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test that uses a database runs once per backend (see the module's docstring)."""
+    if "database_url" not in metafunc.fixturenames:
+        return
+    chosen = backends()
+    marker = metafunc.definition.get_closest_marker("backends")
+    wanted = chosen if marker is None else tuple(b for b in chosen if b in marker.args)
+    if not wanted:
+        names = ", ".join(marker.args) if marker else ""
+        skip = pytest.mark.skip(reason=f"needs {names}, not among the backends tested")
+        metafunc.parametrize("backend", [pytest.param(names, marks=skip)], indirect=True)
+    elif len(chosen) > 1 or marker is not None:
+        metafunc.parametrize("backend", wanted, indirect=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that use a database (most of them crawl in child processes) first: the quick pure
+    tests then fill the workers' tails instead of a crawl starting last."""
+    items.sort(key=lambda item: "database_url" not in getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
-    """A new SQLite file, or a new PostgreSQL database if $LEGISTRACK_TEST_DATABASE_URL is set."""
-    server_url = os.environ.get(PG_ENV)
-    if not server_url:
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database this test runs on: `sqlite` or `postgresql`."""
+    return str(getattr(request, "param", None) or backends()[0])
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, backend: str) -> Iterator[str]:
+    """A new SQLite file, or a new PostgreSQL database on the `postgresql` backend."""
+    if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'legistrack.db'}"
         return
+    assert PG_URL, f"the postgresql backend needs ${PG_ENV}"
     name = f"legistrack_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    base, _, _ = server_url.rpartition("/")
+    base, _, _ = PG_URL.rpartition("/")
     try:
         yield f"{base}/{name}"
     finally:
@@ -62,31 +116,34 @@ def site(tmp_path: Path, replay_server: ReplayServer) -> ReplayServer:
 
 
 class Templates:
-    """Databases filled once per session (per xdist worker), copied into a test's database: a
-    file copy for SQLite, `CREATE DATABASE ... TEMPLATE` for PostgreSQL."""
+    """Databases filled once per session (per xdist worker and backend), copied into a test's
+    database: a file copy for SQLite, `CREATE DATABASE ... TEMPLATE` for PostgreSQL."""
 
     def __init__(self, folder: Path, server_url: str | None) -> None:
         self.folder = folder
         self.server_url = server_url
-        self.made: dict[str, str] = {}
+        self.made: dict[tuple[str, str], str] = {}
 
     def copy(self, key: str, url: str, build: Callable[[Path, str], None]) -> None:
-        """Fill the empty database at `url` with the template `key`, made by `build(folder,
-        template_url)` the first time it is asked for."""
-        if key not in self.made:
+        """Fill the empty database at `url` with the template `key` (on `url`'s backend), made by
+        `build(folder, template_url)` the first time it is asked for."""
+        postgresql = not url.startswith("sqlite")
+        made = (key, "postgresql" if postgresql else "sqlite")
+        if made not in self.made:
             folder = self.folder / f"template-{len(self.made)}"
             folder.mkdir()
-            template = self._new_database(folder)
+            template = self._new_database(folder, postgresql)
             build(folder, template)
-            self.made[key] = template
-        template = self.made[key]
-        if not self.server_url:
+            self.made[made] = template
+        template = self.made[made]
+        if not postgresql:
             with (
                 sqlite3.connect(sqlite_path(template)) as src,
                 sqlite3.connect(sqlite_path(url)) as dst,
             ):
                 src.backup(dst)
             return
+        assert self.server_url
         name, source = url.rpartition("/")[2], template.rpartition("/")[2]
         admin = create_engine(self.server_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
@@ -94,9 +151,10 @@ class Templates:
             conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
         admin.dispose()
 
-    def _new_database(self, folder: Path) -> str:
-        if not self.server_url:
+    def _new_database(self, folder: Path, postgresql: bool) -> str:
+        if not postgresql:
             return f"sqlite:///{folder / 'template.db'}"
+        assert self.server_url, f"the postgresql backend needs ${PG_ENV}"
         name = f"legistrack_template_{uuid.uuid4().hex[:12]}"
         admin = create_engine(self.server_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
@@ -105,11 +163,12 @@ class Templates:
         return f"{self.server_url.rpartition('/')[0]}/{name}"
 
     def drop(self) -> None:
-        if not self.server_url or not self.made:
+        kept = [t for t in self.made.values() if not t.startswith("sqlite")]
+        if not self.server_url or not kept:
             return
         admin = create_engine(self.server_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            for template in self.made.values():
+            for template in kept:
                 name = template.rpartition("/")[2]
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
@@ -121,7 +180,7 @@ def sqlite_path(url: str) -> str:
 
 @pytest.fixture(scope="session")
 def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
-    made = Templates(tmp_path_factory.mktemp("templates"), os.environ.get(PG_ENV))
+    made = Templates(tmp_path_factory.mktemp("templates"), PG_URL)
     try:
         yield made
     finally:

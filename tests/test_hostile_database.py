@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 from crawler.replay import ReplayServer
 from scheduler.locks import DatabaseLock
 
-from .conftest import PG_ENV, Project, Result, legistrack_bin, run_cli, write_config
+from .conftest import Project, Result, legistrack_bin, run_cli, write_config
 
 NOTE = "Made-up Senate note\n\nS.1003 is in committee.\n\nLast updated: Jun 1, 2025\n"
 READING = [
@@ -81,7 +81,7 @@ def test_a_password_never_reaches_output(tmp_path: Path) -> None:
     one_error_line(bad, "database")
 
 
-@pytest.mark.skipif(not os.environ.get(PG_ENV), reason="needs PostgreSQL")
+@pytest.mark.backends("postgresql")
 def test_a_postgresql_password_with_special_characters_works(
     tmp_path: Path, database_url: str, site: ReplayServer
 ) -> None:
@@ -149,9 +149,8 @@ def sqlite_file(project: Project) -> Path:
     return Path(project.database_url.split("///", 1)[1])
 
 
+@pytest.mark.backends("sqlite")  # corrupting a file
 def test_a_corrupted_database_is_named_and_init_checks_integrity(noted: Project) -> None:
-    if not noted.database_url.startswith("sqlite"):
-        pytest.skip("corrupting a file: SQLite")
     noted.run("crawl", check=True)
     noted.run("check", check=True)
     path = sqlite_file(noted)
@@ -224,9 +223,8 @@ def test_a_read_only_database_is_one_line(
         assert "read-only" in result.err or "readonly" in result.err or "cannot" in result.err
 
 
+@pytest.mark.backends("sqlite")  # an exclusive file lock (PostgreSQL waits on lock_timeout alike)
 def test_a_locked_database_when_a_crawl_starts_is_one_line(noted: Project) -> None:
-    if not noted.database_url.startswith("sqlite"):
-        pytest.skip("an exclusive file lock: SQLite (PostgreSQL waits on lock_timeout likewise)")
     noted.run("crawl", check=True)
     noted.config.write_text(
         noted.config.read_text().replace("[database]\n", "[database]\nlock_timeout = 1\n", 1)
