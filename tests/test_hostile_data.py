@@ -88,11 +88,11 @@ def test_a_history_that_loses_rows_or_has_impossible_dates_is_a_source_failure(
 
 
 def test_the_struck_rows_of_a_history_are_not_lost_rows(
-    tmp_path: Path, database_url: str, site: ReplayServer
+    tmp_path: Path, database_url: str, site: ReplayServer, templates: Templates
 ) -> None:
     """A row the source now shows stricken was struck, not lost: the bill changes, as before."""
     project = faults.fault_project(tmp_path, database_url, site, Fault("", {}, ""))
-    project.run("crawl", check=True)
+    templates.copy("test_faults: one good crawl", database_url, faults.good_crawl(site))
     struck = [dict(r, IsStricken=r["Action"].startswith("Read third")) for r in ROWS]
     site.overrides[API] = Canned(200, history(struck), JSON)
     result = project.run("crawl", "--source", "legislature", "--no-check", check=True)
@@ -102,11 +102,11 @@ def test_the_struck_rows_of_a_history_are_not_lost_rows(
 
 
 def test_a_reworded_row_is_a_correction_not_a_loss(
-    tmp_path: Path, database_url: str, site: ReplayServer
+    tmp_path: Path, database_url: str, site: ReplayServer, templates: Templates
 ) -> None:
     """A clerk's correction: the same day, the same branch, a new wording. Stored, not refused."""
     project = faults.fault_project(tmp_path, database_url, site, Fault("", {}, ""))
-    project.run("crawl", check=True)
+    templates.copy("test_faults: one good crawl", database_url, faults.good_crawl(site))
     body = GOOD_HISTORY.replace(
         b"State Administration", b"State Administration and Regulatory Oversight"
     )
@@ -121,7 +121,7 @@ def alerts(project: Project) -> list[dict[str, Any]]:
 
 
 def test_an_acknowledged_alert_survives_a_bad_read_and_a_note_edited_back(
-    tmp_path: Path, database_url: str, site: ReplayServer
+    tmp_path: Path, database_url: str, site: ReplayServer, templates: Templates
 ) -> None:
     """The maintainer's acknowledgement is never lost: not by a truncated history (refused, so the
     alert is untouched), and not when the finding goes away and comes back (it returns
@@ -129,8 +129,9 @@ def test_an_acknowledged_alert_survives_a_bad_read_and_a_note_edited_back(
     project = faults.fault_project(tmp_path, database_url, site, Fault("", {}, ""))
     note = tmp_path / "notes" / "senate.txt"
     wrong = NOTE.replace("passed the Senate", "is in committee")
+    templates.copy("test_faults: one good crawl", database_url, faults.good_crawl(site))
     note.write_text(wrong)
-    project.run("crawl", check=True)
+    project.run("check", check=True)  # the good crawl's record against the wrong note
     (alert,) = alerts(project)
     project.run("alerts", "ack", str(alert["id"]), "--by", "maria", check=True)
     # Only the two referral rows: were it believed, S.1003 would be back in committee, and the
@@ -274,9 +275,19 @@ def news(project: Project) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def feed_project(tmp_path: Path, database_url: str, site: ReplayServer) -> Project:
+def feed_project(
+    tmp_path: Path, database_url: str, site: ReplayServer, templates: Templates
+) -> Project:
+    """The fault harness's project after a good crawl of the legislature only (no news yet): the
+    crawl is made once per session and copied here."""
     project = faults.fault_project(tmp_path, database_url, site, Fault("", {}, ""))
-    project.run("crawl", "--source", "legislature", check=True)
+
+    def build(folder: Path, url: str) -> None:
+        faults.fault_project(folder, url, site, Fault("", {}, "")).run(
+            "crawl", "--source", "legislature", check=True
+        )
+
+    templates.copy("test_hostile_data: the legislature crawled", database_url, build)
     return project
 
 
