@@ -1,5 +1,5 @@
 """`python -m scheduler`: the legistrack command line (how the daemon starts its crawl children)."""
 
-from scheduler.cli import main
+from scheduler.launch import main
 
 main()
