@@ -203,13 +203,13 @@ def _run_check(
             session, {result.name: result.findings for result in report.results}, now
         )
         for outcome in outcomes.values():
-            report.new += [a.id for a in outcome.new + outcome.reopened]
-            report.resolved += [a.id for a in outcome.resolved]
+            report.new += outcome.new + outcome.reopened
+            report.resolved += outcome.resolved
         if "new_order" in config.rules:
             fresh = new_orders(load_orders(session))
             outcome = alert_store.record_findings(session, ORDERS_NOTE, fresh, now)
             session.flush()
-            report.new += [a.id for a in outcome.new + outcome.reopened]
+            report.new += outcome.new + outcome.reopened
         healths: list[SourceHealth] = [
             source_health(session, source) for source in configured_sources(config)
         ]
@@ -217,8 +217,8 @@ def _run_check(
         failing = failing_findings(healths, config.schedule.failures_before_alert)
         outcome = alert_store.record_findings(session, SOURCES_NOTE, failing, now)
         session.flush()
-        report.new += [a.id for a in outcome.new + outcome.reopened]
-        report.resolved += [a.id for a in outcome.resolved]
+        report.new += outcome.new + outcome.reopened
+        report.resolved += outcome.resolved
         present = (
             {r.name for r in report.results}
             | {ORDERS_NOTE, SOURCES_NOTE}
