@@ -83,16 +83,23 @@ def undated_error(path: Path) -> NoteError:
     return NoteError(path, problem)
 
 
-def note_name(path: Path, config: Config, folders: dict[Path, Path] | None = None) -> str:
-    """How alerts name a note: relative to the config's folder when inside it. `folders` keeps
-    folders resolved during one check (a file that is no link resolves inside its folder)."""
+def note_name(path: Path, config: Config, folders: dict[Path, str] | None = None) -> str:
+    """How alerts name a note: relative to the config's folder when inside it. `folders` keeps,
+    during one check, what each folder's notes are named under (a file that is no link resolves
+    inside its folder), so that a note costs one lstat, not a resolution and path arithmetic."""
     base = config.path.parent if config.path else Path.cwd()
     if folders is None or path.is_symlink():
-        resolved = Path(os.path.realpath(path))  # a link loop resolves as far as it goes
-    else:
-        if path.parent not in folders:
-            folders[path.parent] = Path(os.path.realpath(path.parent))
-        resolved = folders[path.parent] / path.name
+        # A link loop resolves as far as it goes.
+        return _relative(Path(os.path.realpath(path)), base)
+    parent = path.parent
+    prefix = folders.get(parent)
+    if prefix is None:
+        folder = _relative(Path(os.path.realpath(parent)), base)
+        prefix = folders[parent] = "" if folder == "." else folder.rstrip("/") + "/"
+    return prefix + path.name
+
+
+def _relative(resolved: Path, base: Path) -> str:
     try:
         return str(resolved.relative_to(base))
     except ValueError:
@@ -113,7 +120,7 @@ def evaluate(
     records = load_records(session, config, now)
     citer = Citer(config, known_bills(records))
     orders, news = load_orders(session), load_news(session)
-    folders: dict[Path, Path] = {}
+    folders: dict[Path, str] = {}
     results = []
     for path in files:
         try:
