@@ -201,7 +201,7 @@ def _phrases(context: str) -> tuple[_Phrase, ...]:
         before = context[max(0, match.start() - 40) : match.start()]
         if _NEGATED.search(before):
             continue
-        index = int(next(name for name, value in match.groupdict().items() if value)[1:])
+        index = int(str(match.lastgroup)[1:])  # the stage's group: no group nests in another
         stage, start = _STAGE_PHRASES[index][0], match.start()
         condition = _CONDITION.search(before)
         if condition is not None:  # "if enacted", "would be signed": the quote keeps the "if"
