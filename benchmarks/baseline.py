@@ -7,12 +7,14 @@ no change detection, no conditional requests: what people write first.
     .venv/bin/python -m benchmarks.baseline --documents 11600 --delay 0.05
 
 starts its own court server (`--server URL` uses a running one) and prints wall time, requests
-and peak RSS; the figures go to benchmarks/results/baseline[-nN].json.
+and peak RSS; the figures (with the script's own CPU time) go to
+benchmarks/results/baseline[-nN].json, or to `--json PATH`.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import sqlite3
 import sys
@@ -61,14 +63,16 @@ def crawl(base_url: str, court: int, database: Path) -> int:
 def measure(base_url: str, court: int, database: Path) -> dict[str, Any]:
     """Run the baseline once against a server; its figures."""
     get_json(f"{base_url}/_bench/reset")
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), time.process_time()
     made = crawl(base_url, court, database)
     wall = time.perf_counter() - started
+    cpu = time.process_time() - cpu_before
     stats = get_json(f"{base_url}/_bench/stats")
     with sqlite3.connect(database) as connection:
         saved = connection.execute("SELECT count(*) FROM documents").fetchone()[0]
     return {
         "wall_seconds": round(wall, 2),
+        "cpu_seconds": round(cpu, 2),  # this script's own, not its court server's
         "requests_made": made,
         "server": stats,
         "documents_saved": saved,
@@ -84,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--court", type=int, default=999)
     parser.add_argument("--server", help="base URL of a running court server (else one starts)")
     parser.add_argument("--db", type=Path, help="SQLite file (default: a temporary one)")
+    parser.add_argument("--json", type=Path, help="write the figures here, not to results/")
     args = parser.parse_args(argv)
     where = machine()
     with tempfile.TemporaryDirectory(prefix="legistrack-baseline-") as folder:
@@ -100,8 +105,12 @@ def main(argv: list[str] | None = None) -> int:
         "machine": where,
         **figures,
     }
-    suffix = "" if result["documents"] == 11600 else f"-n{result['documents']}"
-    path = write_result(f"baseline{suffix}", result)
+    if args.json:
+        path = args.json
+        path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    else:
+        suffix = "" if result["documents"] == 11600 else f"-n{result['documents']}"
+        path = write_result(f"baseline{suffix}", result)
     print(
         f"baseline: {result['documents']} documents in {figures['wall_seconds']:.1f} s,"
         f" {figures['server']['total']} requests,"

@@ -165,7 +165,10 @@ def table(phases: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
+def run(
+    args: argparse.Namespace, folder: Path, phases: tuple[str, ...] = tuple(n for n, _ in PHASES)
+) -> dict[str, Any]:
+    """The phases named (all three by default), in order, against one court server."""
     extra = "".join(f"{option}\n" for option in args.legislature_option)
     result: dict[str, Any] = {
         "benchmark": "crawl",
@@ -181,6 +184,8 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     with CourtProcess(args.documents, args.delay, args.validators, args.seed) as server:
         config = write_config(folder, server.url, args.court, args.concurrency, extra)
         for name, title in PHASES:
+            if name not in phases:
+                continue
             if name == "mutated":
                 query = f"fraction={args.fraction}&seed={args.mutate_seed}"
                 changed = server.get(f"/_bench/mutate?{query}")
@@ -192,7 +197,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     return result
 
 
-def main(argv: list[str] | None = None) -> int:
+def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.crawl",
         description=__doc__,
@@ -216,7 +221,11 @@ def main(argv: list[str] | None = None) -> int:
         help="a line added to [legislature], e.g. 'dormant_every_hours = 0'",
     )
     parser.add_argument("--label", default="", help="added to the results file name")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     try:
         if args.dir:
             args.dir.mkdir(parents=True, exist_ok=True)

@@ -33,12 +33,44 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
-# Scrapy retries at once; legistrack's middleware waits first (exponential, or Retry-After).
+# Scrapy's components run for every request or response; those legistrack does not use are
+# off (issue #18: Scrapy's share of a court crawl's CPU). Kept: the start-request marker and the
+# HTTP-status filter (non-2xx to the errbacks), robots.txt and AutoThrottle (each loaded only
+# when config.toml turns it on), timeouts, the default Accept headers, the User-Agent, the
+# proxy from the environment, gzip/deflate/brotli (the real sites compress; the middleware also
+# enforces DOWNLOAD_MAXSIZE on what a body inflates to), redirects and meta refresh (a moved
+# page or note site), the stats collector (the crawl-run id travels in it).
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy retries at once; legistrack's middleware waits first (exponential, or Retry-After).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    # Only config.toml's hosts, redirects included: stricter than Scrapy's offsite filter, which
+    # reads `allowed_domains` (no legistrack spider sets it) and lets `dont_filter` through.
     "crawler.middlewares.ConfiguredHostsMiddleware": 50,
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    # HTTP basic auth: no source legistrack reads asks for credentials.
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
 }
+SPIDER_MIDDLEWARES = {
+    # A Referer header on every follow-up request: the API and the feeds do not need one.
+    "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+    # Drops URLs over 2,083 characters: legistrack builds its URLs from config and bill numbers.
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    # Request depth in meta and stats: the spiders bound lineage and sitemap depth themselves.
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+}
+DOWNLOADER_STATS = False  # byte and status counts per request (serializes every request again)
+# Scrapy re-reads and parses a callback's source on almost every response to warn about
+# `return value` in a generator (its cache is keyed by the bound method, a new object on every
+# request). tests/test_spider_callbacks.py makes the same check once, on every spider's methods.
+WARN_ON_GENERATOR_RETURN_VALUE = False
+EXTENSIONS = {
+    # Counts of items, responses and bytes, and start/finish times, for the stats dump only:
+    # the crawl_runs row records what legistrack reports.
+    "scrapy.extensions.corestats.CoreStats": None,
+}
+MEMUSAGE_ENABLED = False  # a memory sampler every 60 s for stats; the daemon bounds a crawl's time
+LOGSTATS_INTERVAL = 0.0  # "Crawled N pages" every 60 s at INFO; the CLI logs at WARNING
 LEGISTRACK_RETRY_BACKOFF = 1.0  # seconds before the first retry; doubled for each next one
 LEGISTRACK_RETRY_BACKOFF_MAX = 60.0  # no wait is longer, whatever Retry-After asks
 

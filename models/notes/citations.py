@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from models.config import Config
 from models.legislature.numbers import BadNumber, BillRef, canonical_number
-from models.notes.claims import Claim, claim_for, claims_for
+from models.notes.claims import Claim, claims_for, main_claim
 from models.notes.reading import Note
 from models.notes.references import BillIndex, Reference, courts_of, find_references, resolve_bill
 from models.rules.staleness import CitedSubject, NoteFacts, SaidClaim
@@ -104,10 +104,11 @@ def _merge(key: str, items: list[tuple[Reference, str]]) -> CitedSubject:
     said: list[SaidClaim] = []
     mains: list[tuple[Claim, str]] = []
     for ref, _ in items:
-        main = claim_for(ref)
+        found = claims_for(ref)
+        main = main_claim(ref, found)
         if main is not None and main.stage:
             mains.append((main, ref.context))
-        for claim in claims_for(ref):
+        for claim in found:
             one = SaidClaim(claim.stage, claim.phrase, ref.context) if claim.stage else None
             if one is not None and one not in said:
                 said.append(one)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from models.notes.dates import find_dates
+from models.notes.dates import FoundDate, find_dates
 from models.notes.references import Reference
 
 
@@ -157,6 +158,8 @@ def claims_for(ref: Reference) -> list[Claim]:
     mine = ref.context_span or _find(context, ref.text)
     spans = sorted({mine, *ref.neighbours})
     phrases = [p for p in _phrases(context) if not any(_overlap(p, s) for s in spans)]
+    if not phrases:
+        return []
     groups = _groups(context, spans)
     my_group = next(group for group in groups if mine in group)
     return [_with_date(context, p) for p in phrases if _owner(context, p, groups) is my_group]
@@ -165,7 +168,11 @@ def claims_for(ref: Reference) -> list[Claim]:
 def claim_for(ref: Reference) -> Claim | None:
     """The one claim `ref.context` makes for `ref` (see claims_for), or None: a definite stage wins
     over "pending", then the phrase nearest the reference."""
-    found = claims_for(ref)
+    return main_claim(ref, claims_for(ref))
+
+
+def main_claim(ref: Reference, found: list[Claim]) -> Claim | None:
+    """claim_for, given `found`: what claims_for(ref) returned."""
     if not found:
         return None
     context = ref.context
@@ -187,13 +194,14 @@ def _overlap(phrase: _Phrase, span: Span) -> bool:
     return phrase.start < span[1] and span[0] < phrase.end
 
 
-def _phrases(context: str) -> list[_Phrase]:
+@lru_cache(maxsize=1024)  # the references of one sentence share it: read it once
+def _phrases(context: str) -> tuple[_Phrase, ...]:
     found: list[_Phrase] = []
     for match in _PHRASE.finditer(context):
         before = context[max(0, match.start() - 40) : match.start()]
         if _NEGATED.search(before):
             continue
-        index = int(next(name for name, value in match.groupdict().items() if value)[1:])
+        index = int(str(match.lastgroup)[1:])  # the stage's group: no group nests in another
         stage, start = _STAGE_PHRASES[index][0], match.start()
         condition = _CONDITION.search(before)
         if condition is not None:  # "if enacted", "would be signed": the quote keeps the "if"
@@ -201,7 +209,12 @@ def _phrases(context: str) -> list[_Phrase]:
         elif _WISH.search(context, 0, match.start()):  # "hope to see H.1 enacted"
             stage = "pending"
         found.append(_Phrase(stage, start, match.end()))
-    return found
+    return tuple(found)
+
+
+@lru_cache(maxsize=1024)
+def _dates(context: str) -> tuple[FoundDate, ...]:
+    return tuple(find_dates(context))
 
 
 def _groups(context: str, spans: list[Span]) -> list[list[Span]]:
@@ -252,7 +265,7 @@ def _enclosing_paren(context: str, at: int) -> int | None:
 
 def _with_date(context: str, phrase: _Phrase) -> Claim:
     """The claim of `phrase`, with a date written right after it (preferred) or right before."""
-    dates = find_dates(context)
+    dates = _dates(context)
     gap = _GAP_AFTER.match(context, phrase.end)
     after = next((d for d in dates if gap is not None and d.start == gap.end()), None)
     if after is not None:

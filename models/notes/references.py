@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
@@ -264,7 +264,21 @@ def _with_context(body: str, refs: list[Reference]) -> list[Reference]:
         ]
         for index, (ref, span) in enumerate(zip(members, spans, strict=True)):
             neighbours = tuple(s for other, s in enumerate(spans) if other != index)
-            result.append(replace(ref, context=context, context_span=span, neighbours=neighbours))
+            result.append(
+                Reference(  # not dataclasses.replace: it inspects the fields at every call
+                    ref.kind,
+                    ref.text,
+                    ref.start,
+                    ref.end,
+                    ref.number,
+                    ref.court,
+                    ref.measure,
+                    ref.order,
+                    context,
+                    span,
+                    neighbours,
+                )
+            )
     return sorted(result, key=lambda r: r.start)
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from models.rules.staleness import Finding
@@ -18,6 +19,11 @@ ALLOWED = {"acknowledged": {"open"}, "resolved": {"open", "acknowledged"}, "open
 # A reviewer's verdict when resolving: the note was updated (the alert was right), the alert was
 # wrong (false alarm), or it was right but the note stays as it is.
 OUTCOMES = ("note_updated", "false_alarm", "will_not_fix")
+# Inserted through Core: the ORM's bulk insert splits rows into runs by which values are None
+# (evidence_date, source_url) and splices the RETURNING results of every run, quadratically.
+_ALERTS = cast(Table, Alert.__table__)
+_EVENTS = cast(Table, AlertEvent.__table__)
+NO_LONGER_FOUND = "no longer found: the note was updated past the evidence or stopped citing it"
 
 
 class AlertError(Exception):
@@ -26,9 +32,11 @@ class AlertError(Exception):
 
 @dataclass
 class RecordOutcome:
-    new: list[Alert]
-    reopened: list[Alert]
-    resolved: list[Alert]
+    """The ids of the alerts one note's findings opened, reopened and resolved."""
+
+    new: list[int] = field(default_factory=list)
+    reopened: list[int] = field(default_factory=list)
+    resolved: list[int] = field(default_factory=list)
 
 
 def record_findings(
@@ -43,39 +51,19 @@ def record_all(
 ) -> dict[str, RecordOutcome]:
     """record_findings for many notes at once; one outcome per note, in the order given.
 
-    The stored alerts are read as rows in a few queries, not one per note. An alert found again
-    unchanged (the common case at every check) only has its last_seen_at set, in bulk; only the
-    alerts that change (refreshed text, reopened, resolved) are loaded as objects.
+    A few statements per call, not one object per alert: the stored alerts are read as rows in
+    chunks; new alerts and their first events are inserted in bulk (executemany), alerts found
+    again get their text and last_seen_at by primary key in bulk, and vanished ones are resolved
+    in bulk with their events. Only the resolved alerts found again are loaded as objects, with
+    their events: whether they reopen depends on who resolved them and on their history.
     """
     now = now or utcnow()
     stored = _stored_alerts(session, list(findings))
-    touched: list[int] = []
-    loading: set[int] = set()
-    for note, found in findings.items():
-        rows = stored.get(note, {})
-        current = set()
-        for finding in found:
-            current.add(_key(finding))
-            row = rows.get(_key(finding))
-            if row is not None and row.state != "resolved" and row.text == _text(finding):
-                touched.append(row.id)
-            elif row is not None:
-                loading.add(row.id)
-        loading.update(r.id for k, r in rows.items() if k not in current and r.state != "resolved")
-    loaded = _load_alerts(session, loading)
-    outcomes = {}
-    for note, found in findings.items():
-        existing = {key: loaded[row.id] for key, row in stored.get(note, {}).items()
-                    if row.id in loaded}  # fmt: skip
-        outcomes[note] = _record(session, note, found, existing, set(stored.get(note, {})), now)
-    for start in range(0, len(touched), _CHUNK):
-        session.execute(
-            update(Alert)
-            .where(Alert.id.in_(touched[start : start + _CHUNK]))
-            .values(last_seen_at=now)
-            .execution_options(synchronize_session=False)  # none of them is loaded
-        )
-    session.flush()
+    batch = _Batch(now)
+    outcomes = {
+        note: batch.plan(note, found, stored.get(note, {})) for note, found in findings.items()
+    }
+    batch.write(session)
     return outcomes
 
 
@@ -90,6 +78,96 @@ class _StoredAlert:
     text: tuple[str | None, ...]  # what _refresh writes, but last_seen_at
 
 
+@dataclass
+class _Batch:
+    """What one record_all writes, gathered note by note, then written in a few statements."""
+
+    now: datetime
+    new: list[tuple[RecordOutcome, dict[str, Any]]] = field(default_factory=list)
+    seen: list[int] = field(default_factory=list)  # found again unchanged: last_seen_at only
+    refreshed: list[dict[str, Any]] = field(default_factory=list)  # new text, still active
+    resolving: list[tuple[RecordOutcome, int]] = field(default_factory=list)
+    returning: dict[int, tuple[RecordOutcome, Finding]] = field(default_factory=dict)
+
+    def plan(
+        self, note: str, findings: Sequence[Finding], stored: dict[_AlertKey, _StoredAlert]
+    ) -> RecordOutcome:
+        outcome = RecordOutcome()
+        current: set[_AlertKey] = set()
+        for finding in findings:
+            key = _key(finding)
+            if key in current:  # the same evidence twice: one alert
+                continue
+            current.add(key)
+            row = stored.get(key)
+            if row is None:
+                self.new.append((outcome, _new_row(note, key, finding, self.now)))
+            elif row.state == "resolved":
+                self.returning[row.id] = (outcome, finding)
+            elif row.text == _text(finding):
+                self.seen.append(row.id)
+            else:
+                self.refreshed.append({"id": row.id, **_text_values(finding, self.now)})
+        self.resolving += [
+            (outcome, row.id)
+            for key, row in stored.items()
+            if key not in current and row.state != "resolved"
+        ]
+        return outcome
+
+    def write(self, session: Session) -> None:
+        self._reopen(session)
+        events = self._insert_new(session)
+        if self.refreshed:
+            session.execute(update(Alert), self.refreshed)  # by primary key, executemany
+        for start in range(0, len(self.seen), _CHUNK):
+            session.execute(
+                update(Alert)
+                .where(Alert.id.in_(self.seen[start : start + _CHUNK]))
+                .values(last_seen_at=self.now)
+                .execution_options(synchronize_session=False)  # none of them is loaded
+            )
+        if self.resolving:
+            resolved = [
+                {"id": id_, "state": "resolved", "outcome": None} for _, id_ in self.resolving
+            ]
+            session.execute(update(Alert), resolved)
+            for outcome, id_ in self.resolving:
+                outcome.resolved.append(id_)
+                events.append(_event_row(id_, "resolved", NO_LONGER_FOUND, self.now))
+        if events:
+            session.execute(insert(_EVENTS), events)
+        session.flush()
+
+    def _reopen(self, session: Session) -> None:
+        """The resolved alerts found again, as objects: refreshed, and reopened (or acknowledged
+        again) when the check itself had resolved them."""
+        for alert in _load_alerts(session, self.returning).values():
+            outcome, finding = self.returning[alert.id]
+            _refresh(alert, finding, self.now)
+            if alert.events and alert.events[-1].by == SYSTEM:
+                by = _acknowledged_by(alert)
+                if by is not None:
+                    # The maintainer's acknowledgement outlives a spell when the finding was not
+                    # made (a bad read, a note edited back): it is the same evidence, still seen.
+                    comment = f"found again; acknowledged by {by}"
+                    _change(alert, "acknowledged", SYSTEM, comment, self.now)
+                else:
+                    _change(alert, "open", SYSTEM, "found again", self.now)
+                    outcome.reopened.append(alert.id)
+        session.flush()
+
+    def _insert_new(self, session: Session) -> list[dict[str, Any]]:
+        """Insert the new alerts (ids back in the order given); their first events, to insert."""
+        if not self.new:
+            return []
+        query = insert(_ALERTS).returning(_ALERTS.c.id, sort_by_parameter_order=True)
+        ids = session.scalars(query, [row for _, row in self.new]).all()
+        for (outcome, _), id_ in zip(self.new, ids, strict=True):
+            outcome.new.append(id_)
+        return [_event_row(id_, "open", "detected", self.now) for id_ in ids]
+
+
 def _key(finding: Finding) -> _AlertKey:
     return finding.subject, finding.rule, finding.evidence_key
 
@@ -97,6 +175,46 @@ def _key(finding: Finding) -> _AlertKey:
 def _text(finding: Finding) -> tuple[str | None, ...]:
     day = finding.evidence_date.isoformat() if finding.evidence_date else None
     return finding.message, finding.note_says, finding.record_says, day, finding.source_url
+
+
+def _text_values(finding: Finding, now: datetime) -> dict[str, Any]:
+    """The columns a finding found again sets: its texts and last_seen_at."""
+    message, note_says, record_says, day, url = _text(finding)
+    return {
+        "message": message,
+        "note_says": note_says,
+        "record_says": record_says,
+        "evidence_date": day,
+        "source_url": url,
+        "last_seen_at": now,
+    }
+
+
+def _new_row(note: str, key: _AlertKey, finding: Finding, now: datetime) -> dict[str, Any]:
+    subject, rule, evidence_key = key
+    return {
+        "note": note,
+        "subject": subject,
+        "rule": rule,
+        "evidence_key": evidence_key,
+        "severity": finding.severity,
+        "state": "open",
+        "outcome": None,
+        "detected_at": now,
+        "notify_attempts": 0,
+        **_text_values(finding, now),
+    }
+
+
+def _event_row(alert_id: int, state: str, comment: str, now: datetime) -> dict[str, Any]:
+    return {
+        "alert_id": alert_id,
+        "state": state,
+        "by": SYSTEM,
+        "at": now,
+        "comment": comment,
+        "outcome": None,
+    }
 
 
 def _stored_alerts(
@@ -128,46 +246,6 @@ def _load_alerts(session: Session, ids: Iterable[int]) -> dict[int, Alert]:
         )
         loaded.update((alert.id, alert) for alert in session.scalars(query))
     return loaded
-
-
-def _record(
-    session: Session,
-    note: str,
-    findings: Sequence[Finding],
-    existing: dict[_AlertKey, Alert],
-    stored: set[_AlertKey],
-    now: datetime,
-) -> RecordOutcome:
-    """One note's outcome. `existing`: the stored alerts that change, loaded; `stored`: the keys
-    of all its stored alerts (the others are refreshed in bulk by record_all)."""
-    outcome = RecordOutcome([], [], [])
-    current = set()
-    for finding in findings:
-        key = _key(finding)
-        current.add(key)
-        alert = existing.get(key)
-        if alert is None:
-            if key not in stored:
-                alert = _new_alert(note, finding, now)
-                session.add(alert)
-                outcome.new.append(alert)
-            continue
-        _refresh(alert, finding, now)
-        if alert.state == "resolved" and alert.events and alert.events[-1].by == SYSTEM:
-            by = _acknowledged_by(alert)
-            if by is not None:
-                # The maintainer's acknowledgement outlives a spell when the finding was not
-                # made (a bad read, a note edited back): it is the same evidence, still seen.
-                _change(alert, "acknowledged", SYSTEM, f"found again; acknowledged by {by}", now)
-            else:
-                _change(alert, "open", SYSTEM, "found again", now)
-                outcome.reopened.append(alert)
-    for key, alert in existing.items():
-        if key not in current and alert.state != "resolved":
-            reason = "no longer found: the note was updated past the evidence or stopped citing it"
-            _change(alert, "resolved", SYSTEM, reason, now)
-            outcome.resolved.append(alert)
-    return outcome
 
 
 def _acknowledged_by(alert: Alert) -> str | None:
@@ -259,22 +337,6 @@ def mark_delivery(
             alert.notify_error = None
         else:
             alert.notify_error = error
-
-
-def _new_alert(note: str, finding: Finding, now: datetime) -> Alert:
-    alert = Alert(
-        note=note,
-        subject=finding.subject,
-        rule=finding.rule,
-        evidence_key=finding.evidence_key,
-        severity=finding.severity,
-        state="open",
-        detected_at=now,
-        notify_attempts=0,
-    )
-    _refresh(alert, finding, now)
-    alert.events = [AlertEvent(state="open", by=SYSTEM, at=now, comment="detected")]
-    return alert
 
 
 def _refresh(alert: Alert, finding: Finding, now: datetime) -> None:
