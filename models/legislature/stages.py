@@ -314,9 +314,6 @@ class StageTimeline:
         self.court = court
         self._dates = [row.date for row in rows]
         self._stages = list(_stages_after_each_row(rows))
-        # Before the next court convenes the court's end changes nothing: `at` skips asking.
-        ends = court_calendar(court).ends
-        self._open_until = datetime.combine(ends, time(), EASTERN)
 
     def dates(self, after: datetime, until: datetime) -> list[datetime]:
         """The dates of the rows dated after `after`, up to `until` included."""
@@ -327,8 +324,6 @@ class StageTimeline:
         count = bisect_right(self._dates, when)
         if count == 0:
             return None
-        if when < self._open_until:  # court_ended(self.court, when) is False
-            return self._stages[count - 1]
         return _at_court_end(self._stages[count - 1], self.court, when)
 
 

@@ -255,15 +255,12 @@ def _owner(context: str, phrase: _Phrase, groups: list[list[Span]]) -> list[Span
 def _enclosing_paren(context: str, at: int) -> int | None:
     """Offset of the innermost "(" still open at `at`, or None."""
     stack: list[int] = []
-    for paren in _PARENS.finditer(context, 0, at):  # the parentheses only, not every character
-        if paren.group() == "(":
-            stack.append(paren.start())
-        elif stack:
+    for index, char in enumerate(context[:at]):
+        if char == "(":
+            stack.append(index)
+        elif char == ")" and stack:
             stack.pop()
     return stack[-1] if stack else None
-
-
-_PARENS = re.compile(r"[()]")
 
 
 def _with_date(context: str, phrase: _Phrase) -> Claim:

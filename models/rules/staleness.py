@@ -159,22 +159,15 @@ class NoteFacts:
     undated: str | None = None
 
 
-_NOWHERE = Position(None, None, None)
-
-
 def position_at(record: SubjectRecord, when: datetime) -> Position:
     """The subject's stage at `when`: a bill's own; a measure's furthest live bill, else dead."""
-    if record.kind == "bill" and len(record.bills) == 1:  # most subjects: one bill, no choice
-        bill = record.bills[0]
-        result = bill.timeline.at(when)
-        return _NOWHERE if result is None else Position(result.stage, result, bill)
     positions = []
     for bill in record.bills:
         result = bill.timeline.at(when)
         if result is not None:
             positions.append(Position(result.stage, result, bill))
     if not positions:
-        return _NOWHERE
+        return Position(None, None, None)
     if record.kind == "bill":
         return positions[0]
     live = [p for p in positions if p.stage not in TERMINAL_STAGES]
