@@ -69,6 +69,10 @@ EXTENSIONS = {
     # the crawl_runs row records what legistrack reports.
     "scrapy.extensions.corestats.CoreStats": None,
 }
+# Scrapy 2.19's remote control: a localhost HTTP server that runs code for whoever holds its
+# token, and a job file under ~/.local/state/scrapy. A crawl of legistrack is controlled by its
+# process (the daemon's timeout, SIGTERM), never over a socket.
+REMOTE_CONTROL_ENABLED = False
 MEMUSAGE_ENABLED = False  # a memory sampler every 60 s for stats; the daemon bounds a crawl's time
 LOGSTATS_INTERVAL = 0.0  # "Crawled N pages" every 60 s at INFO; the CLI logs at WARNING
 LEGISTRACK_RETRY_BACKOFF = 1.0  # seconds before the first retry; doubled for each next one

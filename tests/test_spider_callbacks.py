@@ -66,3 +66,5 @@ def test_components_kept_and_removed() -> None:
     assert "scrapy.extensions.corestats.CoreStats" not in extensions
     assert settings.getbool("WARN_ON_GENERATOR_RETURN_VALUE") is False
     assert settings.getbool("DOWNLOADER_STATS") is False
+    # No control server listening beside a crawl (Scrapy 2.19 starts one by default).
+    assert settings.getbool("REMOTE_CONTROL_ENABLED") is False
