@@ -4,11 +4,9 @@ The findings are constructed; the subjects are made-up bills of court 999."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from sqlalchemy import Engine, select
 
 from models.rules.staleness import Finding
@@ -21,7 +19,7 @@ from models.storage.alerts import (
     record_all,
     record_findings,
 )
-from models.storage.db import make_engine, session_scope, upgrade
+from models.storage.db import session_scope
 from models.storage.schema import Alert, AlertEvent
 
 T0 = datetime(2026, 5, 1, 12, tzinfo=UTC)
@@ -42,14 +40,6 @@ def finding(number: int, message: str = "changed since the note", day: int = 1) 
         source_url=None if number % 2 else f"https://malegislature.gov/Bills/999/H{number}",
         evidence=f"H.{number} passed_house",
     )
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def alert_of(engine: Engine, note: str) -> Alert:

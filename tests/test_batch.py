@@ -4,7 +4,6 @@ bills with the real history phrasing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from crawler.items import BillChecked, BillItem, HistoryAction
 from models.storage.batch import Refused, save_bills, touch_bills
-from models.storage.db import make_engine, session_scope, upgrade
+from models.storage.db import session_scope
 from models.storage.schema import Action, Bill, BillRelation, CrawlRun, Snapshot
 from models.storage.store import SaveResult, save_bill, start_run
 
@@ -50,14 +49,6 @@ def item(number: str, rows: int = 4, court: int = 999, **kw: Any) -> BillItem:
     }
     fields.update(kw)
     return BillItem(**fields)
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def stored(session: Session, court: int) -> dict[str, Any]:

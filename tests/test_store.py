@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, func, inspect, select
 
 from crawler.items import BillItem, HistoryAction
-from models.storage.db import ensure_schema, make_engine, needs_upgrade, session_scope, upgrade
+from models.storage.db import ensure_schema, needs_upgrade, session_scope
 from models.storage.schema import Bill, CrawlRun, Snapshot
 from models.storage.store import SourceFailure, finish_run, save_bill, start_run
 
@@ -36,14 +35,6 @@ def item(
     }
     fields.update(kw)
     return BillItem(**fields)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def snapshot_count(engine: Engine) -> int:

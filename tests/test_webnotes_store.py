@@ -3,17 +3,15 @@ conditional-read state, failure streaks, the newest version per page, and prunin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
-from models.storage.db import alembic_config, make_engine, session_scope, upgrade
+from models.storage.db import alembic_config, make_engine, session_scope
 from models.storage.runs import prune_runs
 from models.storage.schema import Base, WebNotePage
 from models.storage.store import start_run
@@ -45,14 +43,6 @@ class Read:
     etag: str | None = '"v1"'
     last_modified: str | None = None
     sitemap_lastmod: str | None = "2025-06-01"
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def test_migration_creates_the_tables_as_the_models_declare(database_url: str) -> None:
