@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from benchmarks.harness import (
     REPO,
     BenchmarkError,
     Measured,
+    in_folder,
     machine,
     run_measured,
     write_result,
@@ -270,12 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = machine()
     try:
-        if args.dir:
-            args.dir.mkdir(parents=True, exist_ok=True)
-            sizes = run(args, args.dir.resolve())
-        else:
-            with tempfile.TemporaryDirectory(prefix="legistrack-compare-") as folder:
-                sizes = run(args, Path(folder))
+        sizes = in_folder(args.dir, "legistrack-compare-", lambda folder: run(args, folder))
     except BenchmarkError as exc:
         print(f"benchmarks.compare: {exc}", file=sys.stderr)
         return 1

@@ -19,7 +19,6 @@ import os
 import shutil
 import sqlite3
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from benchmarks.harness import (
     REPO,
     BenchmarkError,
     CourtProcess,
+    in_folder,
     machine,
     run_measured,
     write_result,
@@ -227,12 +227,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        if args.dir:
-            args.dir.mkdir(parents=True, exist_ok=True)
-            result = run(args, args.dir.resolve())
-        else:
-            with tempfile.TemporaryDirectory(prefix="legistrack-bench-") as folder:
-                result = run(args, Path(folder))
+        result = in_folder(args.dir, "legistrack-bench-", lambda folder: run(args, folder))
     except BenchmarkError as exc:
         print(f"benchmarks.crawl: {exc}", file=sys.stderr)
         return 1

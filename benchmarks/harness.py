@@ -8,12 +8,14 @@ import platform
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 from urllib.request import urlopen
 
 REPO = Path(__file__).resolve().parent.parent
@@ -100,6 +102,19 @@ def run_measured(
     process.returncode = os.waitstatus_to_exitcode(status)
     cpu = usage.ru_utime + usage.ru_stime
     return Measured(process.returncode, round(wall, 2), round(cpu, 2), int(usage.ru_maxrss))
+
+
+T = TypeVar("T")
+
+
+def in_folder(folder: Path | None, prefix: str, work: Callable[[Path], T]) -> T:
+    """`work(folder)`: in `folder` (made if missing, kept after: `--dir`), else in a temporary
+    folder named `prefix...`, removed after."""
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        return work(folder.resolve())
+    with tempfile.TemporaryDirectory(prefix=prefix) as temporary:
+        return work(Path(temporary))
 
 
 def machine() -> dict[str, Any]:
