@@ -116,7 +116,11 @@ class StorePipeline:
         self.session.commit()
         self.crawler.stats.set_value("legistrack/run_id", self.run.id)
         self.flusher = LoopingCall(self._flush_if_old)
-        self.flusher.start(BATCH_AGE / 2, now=False)
+        # A flush that raises could not even record a failure: the database is gone. Said in
+        # one line (not an unhandled Deferred's traceback); the crawl's end fails the run.
+        self.flusher.start(BATCH_AGE / 2, now=False).addErrback(
+            lambda failure: logger.error("storing bills stopped: %s", failure.getErrorMessage())
+        )
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         """Store one item; any error doing so is that item's recorded failure, never a skip."""
