@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from models.legislature.lineage import Relation
+
 
 @dataclass(frozen=True)
 class HistoryAction:
@@ -43,6 +45,9 @@ class BillItem:
     history_last_modified: str | None = None
     # Rows the source shows as stricken: a stored row among them was struck, not lost.
     stricken: list[HistoryAction] = field(default_factory=list)
+    # The relations its rows state, as the spider worked them out to follow them (storage
+    # would otherwise read every row against the lineage patterns a second time); None: not yet.
+    action_relations: list[Relation] | None = None
 
 
 @dataclass

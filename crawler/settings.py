@@ -52,6 +52,12 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
 }
 SPIDER_MIDDLEWARES = {
+    # Scrapy's start-request marker also wraps every callback's output; legistrack's marks only.
+    "scrapy.spidermiddlewares.start.StartSpiderMiddleware": None,
+    "crawler.middlewares.StartRequestMarker": 25,
+    # Warns when a spider copies Scrapy's internal keys from response.meta into a new request:
+    # legistrack's spiders never pass response.meta on (tests/test_spider_callbacks.py checks).
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
     # A Referer header on every follow-up request: the API and the feeds do not need one.
     "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
     # Drops URLs over 2,083 characters: legistrack builds its URLs from config and bill numbers.

@@ -36,6 +36,9 @@ class Measure:
     companions: frozenset[BillRef] = frozenset()  # bills marked role = "companion"
 
 
+HTTP_CLIENTS = ("aiohttp", "twisted")  # Scrapy download handlers a crawl may fetch through
+
+
 @dataclass(frozen=True)
 class CrawlSettings:
     """How politely and how patiently the spiders fetch (defaults suit the real sites)."""
@@ -53,6 +56,7 @@ class CrawlSettings:
     download_timeout: float = 30.0
     max_response_bytes: int = 20 * 1024 * 1024
     html_fallback: bool = True
+    http_client: str = "aiohttp"  # one of HTTP_CLIENTS (crawler.http says what each is)
     # What one page may make the crawler do (a hostile or broken page can ask for anything).
     max_requests_per_page: int = 500  # order pages from a listing, history pages, bills followed
     max_history_rows: int = 2000  # a bill's history rows (real: 151 at most in the 192nd)
@@ -565,6 +569,10 @@ def _crawl(table: dict[str, Any], where: str) -> CrawlSettings:
             if name.startswith("max_") and isinstance(value, int) and value < 1:
                 raise ConfigError(f"{where}: crawl.{name}: expected 1 or more, got {value!r}")
             values[name] = value
+    client = values.get("http_client", CrawlSettings.http_client)
+    if client not in HTTP_CLIENTS:
+        choices = " or ".join(f'"{c}"' for c in HTTP_CLIENTS)
+        raise ConfigError(f"{where}: crawl.http_client: expected {choices}, got {client!r}")
     return CrawlSettings(**values)
 
 

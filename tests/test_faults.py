@@ -14,7 +14,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +169,16 @@ FAULTS = [
         subject="feed Bolts",
         streak=True,
     ),
+]
+
+# The transport faults again through Twisted's HTTP/1.1 handler, the `http_client` a deployment
+# can switch back to (crawler.http); the default, aiohttp, is the one above.
+TRANSPORT = ("http 503 retry-after", "slower than the timeout", "connection reset mid-body",
+             "body over the size limit", "redirect to a host not configured")  # fmt: skip
+FAULTS += [
+    replace(fault, name=f"{fault.name} (twisted)", crawl=f'{fault.crawl}http_client = "twisted"\n')
+    for fault in FAULTS
+    if fault.name in TRANSPORT
 ]
 
 

@@ -3,13 +3,18 @@ once here instead of Scrapy making it on every response."""
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
+from scrapy.http import Request
 from scrapy.settings import Settings
 from scrapy.utils.conf import build_component_list
 from scrapy.utils.misc import is_generator_with_return_value
 
+from crawler.middlewares import StartRequestMarker
 from crawler.run import SPIDERS, crawl_settings
 from crawler.spiders.court_list import CourtListMixin
 from models.config import Config
@@ -61,10 +66,36 @@ def test_components_kept_and_removed() -> None:
         "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware",
     ):
         assert removed not in downloader
-    for removed in ("referer.RefererMiddleware", "urllength.", "depth.DepthMiddleware"):
+    for removed in ("referer.RefererMiddleware", "urllength.", "depth.DepthMiddleware",
+                    "start.StartSpiderMiddleware", "metacopy."):  # fmt: skip
         assert not any(removed in c for c in spider)
+    assert "crawler.middlewares.StartRequestMarker" in spider
     assert "scrapy.extensions.corestats.CoreStats" not in extensions
     assert settings.getbool("WARN_ON_GENERATOR_RETURN_VALUE") is False
     assert settings.getbool("DOWNLOADER_STATS") is False
     # No control server listening beside a crawl (Scrapy 2.19 starts one by default).
     assert settings.getbool("REMOTE_CONTROL_ENABLED") is False
+
+
+@pytest.mark.parametrize("spider", SPIDER_CLASSES, ids=lambda s: s.__name__)
+def test_no_spider_passes_response_meta_on(spider: type) -> None:
+    """What MetaCopyDetectionMiddleware checked per request: a request built with the response's
+    meta would carry Scrapy's internal keys (retry_times, redirect_urls) to another URL."""
+    source = inspect.getsource(spider)
+    assert "meta=response.meta" not in source.replace(" ", "")
+    assert "response.meta.copy(" not in source and "**response.meta" not in source
+
+
+def test_start_requests_are_marked_and_others_are_not() -> None:
+    async def start() -> AsyncIterator[Any]:
+        yield Request("http://127.0.0.1/first")  # constructed
+        yield {"an": "item"}
+
+    async def collect() -> list[Any]:
+        return [thing async for thing in StartRequestMarker().process_start(start())]
+
+    request, item = asyncio.run(collect())
+    assert request.meta == {"is_start_request": True} and item == {"an": "item"}
+    later = Request("http://127.0.0.1/later")
+    assert not hasattr(StartRequestMarker, "process_spider_output")  # never wraps callbacks
+    assert "is_start_request" not in later.meta

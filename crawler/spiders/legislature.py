@@ -396,7 +396,8 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
         item.found_via = self.via.get(ref)
         yield item
         number = item.bill_number or item.docket_number or item.tracked_number
-        yield from self._follow(ref, _links(item.court, item.actions, number))
+        item.action_relations = lineage.relations_from_actions(item.court, item.actions, number)
+        yield from self._follow(ref, [(r.type, r.court, r.number) for r in item.action_relations])
 
     def _follow(self, ref: BillRef, links: Iterable[Link]) -> Iterator[Any]:
         """Read the bills `ref`'s relations lead to (new drafts, conference reports, the host a

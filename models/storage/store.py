@@ -69,6 +69,8 @@ class BillData(Protocol):
     def history_etag(self) -> str | None: ...
     @property
     def history_last_modified(self) -> str | None: ...
+    @property
+    def action_relations(self) -> Sequence[lineage.Relation] | None: ...
 
 
 @dataclass(frozen=True)
@@ -348,7 +350,10 @@ def record_listed(
 def relations_of(data: BillData, first_seen: datetime | None) -> list[lineage.Relation]:
     """Everything the read states about other bills: its rows, its docket, a refile note."""
     number = data.bill_number or data.docket_number or data.tracked_number
-    return lineage.relations_from_actions(data.court, data.actions, number) + (
+    stated = data.action_relations
+    if stated is None:
+        stated = lineage.relations_from_actions(data.court, data.actions, number)
+    return list(stated) + (
         lineage.relations_from_document(
             data.court,
             data.bill_number,
