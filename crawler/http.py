@@ -20,10 +20,11 @@ def download_handlers(client: str) -> dict[str, str]:
 
 
 def preload(client: str) -> None:
-    """Import the handler's modules before the reactor starts. Scrapy's handler modules build
-    deprecated aliases with inspect.stack(), whose cost grows with the depth of the stack that
-    imports them (0.1 s here; 0.4 s when the first request loads them inside the reactor)."""
-    if client == "twisted":
-        import scrapy.core.downloader.handlers.http11  # noqa: F401
-    else:
+    """Import the handler's modules at a shallow stack, before the crawl starts. Scrapy's handler
+    modules build deprecated aliases with inspect.stack(), whose cost grows with the depth of the
+    stack that imports them (0.1 s here; 0.4 s when the first request loads them inside the
+    reactor). Twisted's is imported whichever the client: RetryMiddleware names its TunnelError."""
+    import scrapy.core.downloader.handlers.http11  # noqa: F401
+
+    if client == "aiohttp":
         import crawler.aiohttp_handler  # noqa: F401

@@ -16,10 +16,11 @@ ROBOTSTXT_OBEY = True
 
 CONCURRENT_REQUESTS = 4
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
-# Items processed at once per response. Scrapy starts this many asyncio tasks for every callback's
-# output; legistrack's callbacks yield one or two things and its pipeline is synchronous, so the
-# default 100 only costs: 100 tasks a response made a 23,000-request court crawl 20 s slower.
-CONCURRENT_ITEMS = 4
+# Items processed at once per response. Scrapy starts this many asyncio tasks (and one more to
+# feed them) for every callback's output; legistrack's callbacks yield one or two things and its
+# pipeline is synchronous, so more than one only costs: the default 100 made a 23,000-request
+# court crawl 20 s slower, and 4 still started three tasks a response for nothing.
+CONCURRENT_ITEMS = 1
 DOWNLOAD_DELAY = 1.0
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
