@@ -2,14 +2,16 @@
 
     .venv/bin/python -m benchmarks.compare --documents 2000 11600
 
-For each size: the baseline (`benchmarks.baseline`, with its own court server, as a process) and
-the crawl's first full crawl and unchanged re-crawl reading every bill (`benchmarks.crawl` with
-`dormant_every_hours = 0`, its own court server). By default every baseline starts at once and
-runs while the crawl phases of every size run one after another (the baseline is latency bound:
-11,600 documents take about 25 minutes and little CPU); the baselines' own CPU time is recorded so
-that their interference shows. `--sequential` runs each size's crawl phases, then its baseline,
-alone. Prints one markdown table, each figure against issue #18's target (met or missed), and
-writes benchmarks/results/compare[-nN...][-sequential][-<label>].json.
+For each size: the baseline (`benchmarks.baseline`, with its own court server, as a process); the
+crawl's first full crawl and unchanged re-crawl reading every bill (`benchmarks.crawl` with
+`dormant_every_hours = 0`, its own court server); then Scrapy alone making the first crawl's
+requests with callbacks that do nothing (`benchmarks.scrapy_floor`: the framework's share). By
+default every baseline starts at once and runs while the crawl phases of every size run one after
+another (the baseline is latency bound: 11,600 documents take about 25 minutes and little CPU);
+the baselines' own CPU time is recorded so that their interference shows. `--sequential` runs each
+size's crawl phases, then its baseline, alone. Prints one markdown table, each figure against
+issue #18's target (met or missed), and writes
+benchmarks/results/compare[-nN...][-sequential][-<label>].json.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from benchmarks import crawl
+from benchmarks import crawl, scrapy_floor
 from benchmarks.harness import (
     REPO,
     BenchmarkError,
@@ -119,6 +121,20 @@ def assess(size: dict[str, Any]) -> list[Row]:
             recrawl["wall_seconds"] <= RECRAWL_OVER_FLOOR * refloor,
         )
     )
+    floor_run = size.get("scrapy_floor")  # runs before this command measured it have none
+    if floor_run:
+        own_ms = cpu_ms - floor_run["cpu_ms_per_document"]
+        rows.append(
+            Row(
+                n,
+                "Scrapy alone, the same requests, callbacks doing nothing: CPU per document",
+                f"{floor_run['cpu_ms_per_document']:.2f} ms ({floor_run['cpu_seconds']:.1f} s CPU,"
+                f" {floor_run['wall_seconds']:.1f} s wall); legistrack's own work above it:"
+                f" {own_ms:.2f} ms",
+                "",
+                None,
+            )
+        )
     rows.append(
         Row(
             n,
@@ -213,6 +229,10 @@ def crawl_phases(documents: int, args: argparse.Namespace, folder: Path) -> dict
     where.mkdir(parents=True, exist_ok=True)
     result = crawl.run(crawl_args, where, phases=("first", "unchanged"))
     print(f"crawl of {documents}: done", file=sys.stderr)
+    result["scrapy_floor"] = scrapy_floor.measure(
+        documents, args.delay, args.concurrency, where, args.timeout
+    )
+    print(f"Scrapy alone, {documents}: done", file=sys.stderr)
     return result
 
 
@@ -228,6 +248,7 @@ def size_figures(
         "mode": "sequential" if args.sequential else "concurrent",
         "first": phases["first"],
         "unchanged": phases["unchanged"],
+        "scrapy_floor": crawled["scrapy_floor"],
         "baseline": baseline,
     }
 

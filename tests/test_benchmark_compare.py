@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from benchmarks import scrapy_floor
 from benchmarks.compare import assess, floor_seconds, table
 
 
@@ -53,3 +55,28 @@ def test_table_says_met_and_missed() -> None:
         "| 11,600 | first crawl: CPU per document | 5.00 ms (58.0 s CPU) | <= 4 ms | missed |"
     )
     assert [line.rsplit("|", 2)[1].strip() for line in lines[2:]] == ["missed"] + ["met"] * 4 + [""]
+
+
+def test_scrapy_alone_is_a_row_without_a_target() -> None:
+    size = figures() | {
+        "scrapy_floor": {"cpu_ms_per_document": 2.25, "cpu_seconds": 26.1, "wall_seconds": 40.2}
+    }
+    rows = assess(size)
+    floor = [row for row in rows if row.figure.startswith("Scrapy alone")]
+    assert len(rows) == 7 and len(floor) == 1 and floor[0].met is None
+    # 40.6 s / 11,600 = 3.50 ms a document, 2.25 of them Scrapy's
+    assert floor[0].measured == (
+        "2.25 ms (26.1 s CPU, 40.2 s wall); legistrack's own work above it: 1.25 ms"
+    )
+
+
+def test_scrapy_alone_makes_the_first_crawls_requests(tmp_path: Path) -> None:
+    """The bare spider, for real, on a small constructed court: the list, then a document and its
+    history per listed document, one item each, as a first crawl of the court asks for."""
+    result = scrapy_floor.measure(12, 0.0, 4, tmp_path, timeout=120)
+    assert result["items"] == 12
+    assert result["requests_total"] == 1 + 2 * 12
+    kinds = result["requests"]
+    assert kinds["list"] == {"200": 1}
+    assert kinds["document"] == {"200": 12} and kinds["history"] == {"200": 12}
+    assert result["cpu_seconds"] > 0 and result["cpu_ms_per_document"] > 0
