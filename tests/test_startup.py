@@ -4,6 +4,7 @@ Run in child processes, as a fresh `legistrack` would be."""
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -60,3 +61,15 @@ def test_a_revision_this_version_does_not_know_is_named(tmp_path: Path) -> None:
     with pytest.raises(db.DatabaseUnavailable, match="schema revision 0099_from_the_future"):
         db.ensure_schema(engine)
     engine.dispose()
+
+
+def test_a_crawl_collects_cycles_less_often_and_restores_the_setting() -> None:
+    from crawler.run import CRAWL_GC_THRESHOLD, fewer_collections
+
+    before = gc.get_threshold()
+    with fewer_collections():
+        assert gc.get_threshold() == (max(before[0], CRAWL_GC_THRESHOLD), *before[1:])
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError), fewer_collections():
+        raise RuntimeError("a crawl that fails")
+    assert gc.get_threshold() == before
