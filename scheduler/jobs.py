@@ -140,12 +140,15 @@ def crawl_in_child(
             .where(CrawlRun.source == source, CrawlRun.started_at >= since)
             .order_by(CrawlRun.id.desc())
         ).first()
-        if run is None:
+        if run is None:  # ended before it recorded its start: a run says what happened
             detail = (err or "").strip().splitlines()[-1:] or [reason]
             session.add(
                 CrawlRun(source=source, status="failed", finish_reason=reason[:64],
                          started_at=since, finished_at=datetime.now(UTC), failed=1)
             )  # fmt: skip
+            if timed_out:  # a child still starting when its time ran out timed out all the same
+                logger.warning("%s: %s, before the crawl recorded its start", source, reason)
+                return JobOutcome(source, "timeout", 0, 0, 1, seconds)
             logger.warning("%s: the crawl did not start: %s", source, detail[0][:500])
             return JobOutcome(source, "failed", 0, 0, 1, seconds)
         outcome = "timeout" if timed_out else run.status

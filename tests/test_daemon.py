@@ -6,16 +6,18 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import IO, Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 from crawler.replay import Canned, ReplayServer
+from models.config import Config, ScheduleSettings
 from models.storage.db import make_engine, session_scope
-from models.storage.schema import Snapshot
+from models.storage.schema import CrawlRun, Snapshot
 from scheduler.locks import DatabaseLock
 
 from .conftest import Project, Receiver, legistrack_bin, write_config
@@ -210,8 +212,9 @@ def test_a_hung_crawl_is_ended_at_the_timeout_and_recorded(
 ) -> None:
     config = daemon_project.config
     # Only the child's timeout can end it: its first request waits at the replay server's
-    # closed gate for longer than the child may run.
-    text = config.read_text().replace("timeout = 60", "timeout = 20")
+    # closed gate for longer than the child may run. A child still starting when its time runs
+    # out (a loaded machine) has not recorded its run yet: it timed out all the same, and says so.
+    text = config.read_text().replace("timeout = 60", "timeout = 5")
     config.write_text(text.replace("download_timeout = 10.0", "download_timeout = 300.0"))
     site.open.clear()
     result = daemon_project.run("poll", "--all")
@@ -219,6 +222,26 @@ def test_a_hung_crawl_is_ended_at_the_timeout_and_recorded(
     assert result.code == 2
     assert "legislature: timeout, " in result.err
     sources = daemon_project.run("sources", check=True).out
-    assert "timed out after 20 s" in sources
+    assert "timed out after 5 s" in sources
     assert processes_using(daemon_project.config) == []
     assert "1 bills checked" in daemon_project.run("crawl", check=True).out  # next crawl works
+
+
+def test_a_child_still_starting_at_the_timeout_timed_out(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crawl child that never got to record its run (here: one that only sleeps) is a timeout
+    with a run saying so, not a crawl that "did not start"."""
+    from scheduler import jobs
+
+    monkeypatch.setattr(jobs, "crawl_command", lambda config, source: [
+        sys.executable, "-c", "import time; time.sleep(60)"
+    ])  # fmt: skip
+    schedule = ScheduleSettings(timeout=1.0, stop_grace=5.0)
+    config = Config(path=None, database_url="sqlite://", schedule=schedule)  # constructed
+    outcome = jobs.crawl_in_child(engine, config, "legislature")
+    assert (outcome.outcome, outcome.failed) == ("timeout", 1)
+    assert outcome.seconds < 30
+    with session_scope(engine) as session:
+        run = session.scalars(select(CrawlRun)).one()
+        assert (run.status, run.finish_reason) == ("failed", "timed out after 1 s")
