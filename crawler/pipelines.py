@@ -93,6 +93,7 @@ class StorePipeline:
         self.pending: list[BillItem | BillChecked] = []
         self.pending_since = 0.0
         self.flusher: LoopingCall | None = None
+        self.clock: Any = None  # what times the flushes: the running reactor (a test's Clock)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
@@ -116,11 +117,11 @@ class StorePipeline:
         self.session.commit()
         self.crawler.stats.set_value("legistrack/run_id", self.run.id)
         self.flusher = LoopingCall(self._flush_if_old)
+        if self.clock is not None:
+            self.flusher.clock = self.clock
         # A flush that raises could not even record a failure: the database is gone. Said in
         # one line (not an unhandled Deferred's traceback); the crawl's end fails the run.
-        self.flusher.start(BATCH_AGE / 2, now=False).addErrback(
-            lambda failure: logger.error("storing bills stopped: %s", failure.getErrorMessage())
-        )
+        self.flusher.start(BATCH_AGE / 2, now=False).addErrback(self._flushing_stopped)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         """Store one item; any error doing so is that item's recorded failure, never a skip."""
@@ -195,7 +196,7 @@ class StorePipeline:
             return
         except SQLAlchemyError as exc:
             session.rollback()
-            first = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            first = _first_line(exc)
             self._fail(_subject(item), f"database error while saving: {first}", None)
             return
         progress.info("%s %s", subject, note)
@@ -226,6 +227,9 @@ class StorePipeline:
         if self.pending and time.monotonic() - self.pending_since >= BATCH_AGE:
             self.flush()
 
+    def _flushing_stopped(self, failure: Failure) -> None:
+        logger.error("storing bills stopped: %s", _first_line(failure.value or Exception()))
+
     def flush(self) -> None:
         """Store the waiting bills as one transaction; if the database refuses it, one by one."""
         assert self.session is not None and self.run is not None
@@ -241,7 +245,7 @@ class StorePipeline:
             self.session.commit()
         except Exception as exc:
             self.session.rollback()
-            first = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            first = _first_line(exc)
             logger.warning("a batch of %d bills failed (%s): storing them one at a time",
                            len(batch), first)  # fmt: skip
             for item in batch:
@@ -291,7 +295,7 @@ class StorePipeline:
             self.session.rollback()
             if not isinstance(exc, SQLAlchemyError):
                 logger.exception("storing %s failed", subject)
-            first = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            first = _first_line(exc)
             kind = "database" if isinstance(exc, SQLAlchemyError) else "internal"
             self._fail(subject, f"{kind} error while saving: {first}", url)
             return
@@ -326,3 +330,10 @@ class StorePipeline:
         self.session.close()
         if self.engine is not None:
             self.engine.dispose()
+
+
+def _first_line(exc: BaseException) -> str:
+    """An error in one line: the driver's own message for a database error (SQLAlchemy's adds
+    the statement and a link on lines of their own)."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

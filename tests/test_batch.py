@@ -4,6 +4,7 @@ bills with the real history phrasing."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -226,3 +227,41 @@ def test_a_batch_the_database_refuses_is_stored_one_bill_at_a_time(
         assert s.scalar(select(func.count()).select_from(Snapshot)) == 3
         run = s.scalars(select(CrawlRun)).one()
         assert (run.checked, run.changed, run.failed, run.status) == (3, 3, 0, "ok")
+
+
+def test_a_timed_flush_the_database_fails_is_one_logged_line(
+    engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    """The database goes away between two flushes: the timed flush can record nothing, not even
+    a failure. It says so in one line (no unhandled Deferred's traceback) and stops; the bills
+    are not stored."""
+    from sqlalchemy.exc import OperationalError
+    from twisted.internet.task import Clock
+
+    import crawler.pipelines as pipelines
+
+    def gone(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("INSERT ...", {}, Exception("unable to open database file"))
+
+    pipeline = pipelines.StorePipeline(_Crawler(database_url))
+    pipeline.clock = Clock()
+    pipeline.open_spider()
+    monkeypatch.setattr(pipelines, "save_bills", gone)
+    monkeypatch.setattr(pipelines, "save_bill", gone)
+    monkeypatch.setattr(pipelines, "record_failure", gone)
+    pipeline.process_item(item("H.1001"))
+    pipeline.pending_since -= pipelines.BATCH_AGE  # waited long enough: the next tick flushes
+    with caplog.at_level(logging.ERROR, logger="crawler.pipelines"):
+        pipeline.clock.advance(pipelines.BATCH_AGE)
+        pipeline.clock.advance(pipelines.BATCH_AGE)  # stopped: no second line
+    assert pipeline.flusher is not None and not pipeline.flusher.running
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and errors[0].exc_info is None
+    message = errors[0].getMessage()
+    assert message.startswith("storing bills stopped: ")
+    assert "unable to open database file" in message
+    assert "\n" not in message
+    with session_scope(engine) as s:
+        assert s.scalars(select(Bill)).all() == []
+    pipeline.session.close()  # type: ignore[union-attr]
+    pipeline.engine.dispose()  # type: ignore[union-attr]
