@@ -2,6 +2,7 @@
 real CLI (`notes check`, then `check --no-notify` twice: alerts created, then refreshed).
 
     .venv/bin/python -m benchmarks.notes --dir /tmp/lt-bench --documents 11600 --notes 10000
+    .venv/bin/python -m benchmarks.notes --dir /tmp/lt-bench --again  # the same, once more
 
 Builds the database with benchmarks.populate first when --dir has none. Each note is dated (a
 "Last updated:" line or front matter) and cites 1-5 bills in bullets, spelled several ways, with
@@ -16,6 +17,7 @@ import argparse
 import json
 import random
 import re
+import shutil
 import sqlite3
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
@@ -132,12 +134,30 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     database_arguments(parser, snapshots=0)
     parser.add_argument("--notes", type=int, default=10_000)
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="Run again in a --dir used before: its notes, and its database as it was before "
+        "the first check (kept as pristine.db), so the first check creates the alerts again.",
+    )
     args = parser.parse_args(argv)
     report = ensure_database(args)
     database = args.dir / "legistrack.db"
-    if (args.dir / "notes").exists():
-        raise SystemExit(f"{args.dir / 'notes'} exists: remove it first")
-    config = write_notes(args.dir, database, args.notes, args.seed)
+    pristine = args.dir / "pristine.db"
+    if args.again:
+        if not pristine.exists() or not (args.dir / "config.toml").exists():
+            raise SystemExit(f"--again: {args.dir} holds no earlier run of this benchmark")
+        shutil.copyfile(pristine, database)
+        for extra in ("-wal", "-shm"):
+            database.with_name(database.name + extra).unlink(missing_ok=True)
+        config = args.dir / "config.toml"
+    elif (args.dir / "notes").exists():
+        raise SystemExit(f"{args.dir / 'notes'} exists: remove it first, or run with --again")
+    else:
+        with sqlite3.connect(database) as connection:  # all of it in the file, then copied
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.copyfile(database, pristine)  # before any check: what --again starts from
+        config = write_notes(args.dir, database, args.notes, args.seed)
     check = run_measured(config, "notes", "check")
     (args.dir / "notes-check.out").write_text(check.stdout, encoding="utf-8")  # to compare runs
     summary = check.stdout.strip().splitlines()[-1] if check.stdout.strip() else check.stderr

@@ -19,20 +19,30 @@ from sqlalchemy.orm import Session
 
 from models.config import Config, configured_sources
 from models.legislature.calendar import EASTERN
+from models.legislature.numbers import BillRef
 from models.legislature.sanity import latest_possible
 from models.notes.citations import Citer, NoteCitations, note_facts
 from models.notes.reading import Note, NoteError, find_notes, read_note
 from models.notes.web import WebNote, judged_version
-from models.reports.notecheck import known_bills, load_news, load_orders, load_records
+from models.reports.notecheck import load_news, load_orders, load_records
 from models.rules.sources import SOURCES_NOTE, SourceHealth, failing_findings
-from models.rules.staleness import Finding, check_note, new_orders
+from models.rules.staleness import (
+    Finding,
+    NewsRecord,
+    OrderRecord,
+    SubjectRecord,
+    check_note,
+    new_orders,
+)
 from models.storage import alerts as alert_store
 from models.storage.db import session_scope
 from models.storage.health import source_health
+from models.storage.records import stored_numbers
 from models.storage.schema import Alert
 from models.storage.webnotes import edit_links
 
 from . import notify
+from .helper import Helper, cores
 from .locks import DatabaseLock
 from .webnotes import page_health, stored_web_notes
 
@@ -41,6 +51,9 @@ CHECK_WAIT = 600.0  # seconds a check waits for another check of the same databa
 ORDERS_NOTE = "(executive orders)"  # the "note" of new_order alerts: no note cites them yet
 # Allocations between two young-generation collections during a check (Python's default is 700).
 CHECK_GC_THRESHOLD = 50_000
+# A check of this many notes or more shares them with a helper process (on a second core).
+PARALLEL_MIN_NOTES = 500
+CHUNKS = 200  # the notes are taken in this many chunks, by whichever process is free
 
 
 @dataclass
@@ -146,39 +159,40 @@ def _evaluate(
     web: Sequence[WebNote],
 ) -> tuple[list[NoteResult], list[NoteError]]:
     files, errors = find_notes(list(paths))
-    records = load_records(session, config, now)
-    citer = Citer(config, known_bills(records))
-    orders, news = load_orders(session), load_news(session)
+    citer = Citer(config, _known_bills(session, config))
     folders: dict[Path, str] = {}
+    size = max(1, -(-len(files) // CHUNKS))
+    chunks = [files[start : start + size] for start in range(0, len(files), size)]
+
+    def read_chunk(chunk: int) -> list[_Read | NoteError]:
+        return [_read(path, config, citer, folders) for path in chunks[chunk]]
+
+    done: dict[int, list[NoteResult | NoteError]] = {}
+    with Helper(len(chunks), read_chunk) as helper:
+        if len(files) >= PARALLEL_MIN_NOTES and cores() >= 2:
+            helper.start()  # it reads and cites notes while the bills load here
+        records = load_records(session, config, now)
+        orders, news = load_orders(session), load_news(session)
+
+        def judge(chunk: int, read: list[_Read | NoteError] | None) -> None:
+            done[chunk] = [
+                _judge(one, config, records, now, orders, news)
+                for one in (read_chunk(chunk) if read is None else read)
+            ]
+
+        while (mine := helper.claim()) is not None:
+            for chunk, read in helper.finished():
+                judge(chunk, read)
+            judge(mine, None)
+        for chunk, read in helper.finished(wait=True):
+            judge(chunk, read)
     results = []
-    for path in files:
-        try:
-            note = read_note(path)
-            name = note_name(path, config, folders)
-            citations = citer.cite(note)
-            found = check_note(note_facts(note, name, citations), records, now, orders, news)
-        except NoteError as exc:
-            errors.append(exc)
-            continue
-        except Exception as exc:  # one note's surprise is that note's error, not the check's
-            logger.debug("checking %s failed", path, exc_info=True)
-            errors.append(NoteError(path, f"cannot be checked: {type(exc).__name__}: {exc}"))
-            continue
-        if note.date is not None and note.date > latest_possible(now):
-            # Every rule reads the note's date; one from the future would judge nothing right.
-            errors.append(
-                NoteError(
-                    path,
-                    f"dated {note.date} (from {note.date_from or note.date_source}), "
-                    f"after today ({now.astimezone(EASTERN).date()}): fix the note's date",
-                )
-            )
-            continue
-        if note.undated and config.notes.require_date:
-            errors.append(undated_error(path))
-            continue
-        findings = [f for f in found if f.rule in config.rules]
-        results.append(NoteResult(name, note, citations, findings))
+    for chunk in range(len(chunks)):  # in the order of the files, whoever read them
+        for outcome in done[chunk]:
+            if isinstance(outcome, NoteError):
+                errors.append(outcome)
+            else:
+                results.append(outcome)
     for page in web:
         try:
             citations = citer.cite(page.note)
@@ -195,6 +209,65 @@ def _evaluate(
         ]
         results.append(NoteResult(page.url, page.note, citations, findings, page))
     return results, errors
+
+
+def _known_bills(session: Session, config: Config) -> list[BillRef]:
+    """The stored bills citations resolve against: every one (as models.reports.notecheck's
+    known_bills of the loaded records, where a measure's name hides a bill key it equals)."""
+    measures = {measure.name for measure in config.measures}
+    return [
+        BillRef(court, number)
+        for court, number in stored_numbers(session)
+        if f"{court}:{number}" not in measures
+    ]
+
+
+_Read = tuple[Note, str, NoteCitations]  # a note, its name, its citations
+
+
+def _read(path: Path, config: Config, citer: Citer, folders: dict[Path, str]) -> _Read | NoteError:
+    """A note file read and its citations found (no stored bill needed: the helper does this)."""
+    try:
+        note = read_note(path)
+        return note, note_name(path, config, folders), citer.cite(note)
+    except NoteError as exc:
+        return exc
+    except Exception as exc:  # one note's surprise is that note's error, not the check's
+        logger.debug("checking %s failed", path, exc_info=True)
+        return NoteError(path, f"cannot be checked: {type(exc).__name__}: {exc}")
+
+
+def _judge(
+    read: _Read | NoteError,
+    config: Config,
+    records: dict[str, SubjectRecord],
+    now: datetime,
+    orders: Sequence[OrderRecord],
+    news: Sequence[NewsRecord],
+) -> NoteResult | NoteError:
+    """A read note judged against the record, or the error that stands for it."""
+    if isinstance(read, NoteError):
+        return read
+    note, name, citations = read
+    path = note.path
+    try:
+        found = check_note(note_facts(note, name, citations), records, now, orders, news)
+    except NoteError as exc:
+        return exc
+    except Exception as exc:  # one note's surprise is that note's error, not the check's
+        logger.debug("checking %s failed", path, exc_info=True)
+        return NoteError(path, f"cannot be checked: {type(exc).__name__}: {exc}")
+    if note.date is not None and note.date > latest_possible(now):
+        # Every rule reads the note's date; one from the future would judge nothing right.
+        return NoteError(
+            path,
+            f"dated {note.date} (from {note.date_from or note.date_source}), "
+            f"after today ({now.astimezone(EASTERN).date()}): fix the note's date",
+        )
+    if note.undated and config.notes.require_date:
+        return undated_error(path)
+    findings = [f for f in found if f.rule in config.rules]
+    return NoteResult(name, note, citations, findings)
 
 
 def run_check(

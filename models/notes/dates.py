@@ -33,6 +33,8 @@ _MONTH_DATES = tuple(
         r"(?<![\d/.-])(?P<y>\d{4})-(?P<m>\d{2})(?![\d/-])",  # 2026-03
     )
 )
+# The forms written with "-" or "/" (2026-04-12, 4/12/2026, 2026-03).
+_NUMERIC = frozenset((_FULL_DATES[2], _FULL_DATES[3], _MONTH_DATES[1]))
 # A month and day without a year, as update lines write them: "Feb. 9", "February 9th", "9 Feb".
 _MONTH_DAY = re.compile(
     rf"(?:(?<![a-z])(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}}){_ORD}"
@@ -63,10 +65,13 @@ def find_dates(text: str, month_year: bool = True) -> list[FoundDate]:
     of the month. Impossible dates (`2026-02-30`) are skipped.
     """
     found: list[FoundDate] = []
+    numeric = "-" in text or "/" in text  # the numeric forms cannot match without one
     for patterns, month_only in ((_FULL_DATES, False), (_MONTH_DATES, True)):
         if month_only and not month_year:
             continue
         for pattern in patterns:
+            if pattern in _NUMERIC and not numeric:
+                continue
             for match in pattern.finditer(text):
                 day = int(match.group("d")) if not month_only else 1
                 try:

@@ -48,6 +48,18 @@ class NoteError(Exception):
         self.path = path
         self.problem = problem
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as it is (a check's helper process sends its errors back): `problem` is
+        already cut, and cutting it again would cut it twice."""
+        return _restore_error, (self.path, self.problem)
+
+
+def _restore_error(path: Path | str, problem: str) -> NoteError:
+    error = NoteError.__new__(NoteError)
+    Exception.__init__(error, f"{path}: {problem}")
+    error.path, error.problem = path, problem
+    return error
+
 
 @dataclass(frozen=True)
 class ExplicitClaim:

@@ -147,3 +147,10 @@ def _incoming(bills: Sequence[Bill]) -> list[ColumnElement[bool]]:
         )
         for bill in bills
     ]
+
+
+def stored_numbers(session: Session) -> list[tuple[int, str]]:
+    """Every stored bill's court and number, in id order, without loading the bills: what a
+    check resolves citations against before (or while) the bills themselves are loaded."""
+    query = select(Bill.court, Bill.number).order_by(Bill.id)
+    return [(court, number) for court, number in session.execute(query)]
