@@ -8,6 +8,7 @@ import gc
 import logging
 import os
 import pickle
+import select
 import signal
 import struct
 import tempfile
@@ -17,6 +18,10 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 MAX_CHUNKS = 1_000  # chunk numbers wait in a pipe, 4 bytes each: far under its 64 KiB
+# Seconds this process waits for the helper's next result once it has no chunk left itself; a
+# helper silent that long is ended and what it had taken is done here (a hung helper must not
+# hang the check: a chunk is a few hundred milliseconds of work).
+SILENCE = 120.0
 _CLAIM = struct.Struct("<i")
 _DONE = struct.Struct("<iqq")  # chunk, offset and length of its pickled results in the file
 
@@ -60,6 +65,7 @@ class Helper:
         self._ended = False
         self._forked = False
         self._parent = os.getpid()
+        self.silence = SILENCE
 
     def start(self) -> bool:
         """Fork the helper; False (and no helper) when it cannot be."""
@@ -140,6 +146,10 @@ class Helper:
             return
         os.set_blocking(self._done, wait)
         while True:
+            if wait and not select.select([self._done], [], [], self.silence)[0]:
+                logger.warning("the check's helper process was silent for %.0f s: ended; its"
+                               " notes are read here", self.silence)  # fmt: skip
+                self.close_helper()
             try:
                 data = os.read(self._done, 64 * 1024)
             except BlockingIOError:
@@ -172,12 +182,16 @@ class Helper:
             pass
         self.pid = None
 
-    def close(self) -> None:
-        """End the helper if it still runs (this process gave up), reap it, free the pipes."""
+    def close_helper(self) -> None:
+        """End the helper if it still runs, and reap it."""
         if self.pid is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)
             self._reap()
+
+    def close(self) -> None:
+        """End the helper if it still runs (this process gave up), reap it, free the pipes."""
+        self.close_helper()
         for fd in (self._claims, self._done, self._data):
             if fd >= 0:
                 os.close(fd)

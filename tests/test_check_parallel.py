@@ -156,19 +156,57 @@ def _gone(pid: int) -> bool:
     return False
 
 
-def test_every_chunk_is_done_once_by_one_process_or_the_other() -> None:
-    with Helper(40, lambda chunk: (os.getpid(), chunk * chunk)) as helper:
+def test_every_chunk_is_done_once_by_one_process_or_the_other(tmp_path: Path) -> None:
+    claimed_here, claimed_there = tmp_path / "claimed-here", tmp_path / "claimed-there"
+
+    def wait_for(flag: Path) -> None:
+        deadline = time.monotonic() + 60
+        while not flag.exists() and time.monotonic() < deadline:
+            time.sleep(0.001)
+
+    def work(chunk: int) -> tuple[int, int]:
+        # Each side holds its first chunk until the other has claimed one: both do some,
+        # however the two processes are scheduled (events, not times).
+        claimed_there.touch()
+        wait_for(claimed_here)
+        return os.getpid(), chunk * chunk
+
+    with Helper(40, work) as helper:
         assert helper.start()
         pid = helper.pid
         done: dict[int, tuple[int, int]] = {}
         while (chunk := helper.claim()) is not None:
-            time.sleep(0.002)
+            claimed_here.touch()
+            wait_for(claimed_there)
             done[chunk] = (os.getpid(), chunk * chunk)
             done.update(helper.finished())
         done.update(helper.finished(wait=True))
     assert sorted(done) == list(range(40))
     assert all(square == chunk * chunk for chunk, (_, square) in done.items())
     assert {who for who, _ in done.values()} == {os.getpid(), pid}  # both did some
+    assert pid is not None and _gone(pid)
+
+
+def test_a_silent_helper_is_ended_and_its_chunks_done_here() -> None:
+    """A helper that hangs (here: sleeps on its first chunk) cannot hang the check."""
+    parent = os.getpid()
+
+    def work(chunk: int) -> int:
+        if os.getpid() != parent:
+            time.sleep(3600)
+        return chunk
+
+    with Helper(6, work) as helper:
+        helper.silence = 0.5
+        assert helper.start()
+        pid = helper.pid
+        done = {}
+        while (chunk := helper.claim()) is not None:
+            done[chunk] = work(chunk)
+        for chunk, result in helper.finished(wait=True):
+            assert result is None  # the helper finished nothing: done here
+            done[chunk] = work(chunk)
+    assert sorted(done) == list(range(6))
     assert pid is not None and _gone(pid)
 
 
