@@ -261,7 +261,10 @@ def test_a_helper_forked_from_a_thread_works() -> None:
 
 
 CTRL_C = """
-import os, sys, time
+import os, signal, sys, time
+# As at a terminal: a process started in the background of a script inherits SIGINT ignored,
+# and Python then installs no KeyboardInterrupt handler (the test must not depend on that).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from scheduler.helper import Helper
 with Helper(4, lambda chunk: time.sleep(60)) as helper:
     helper.start()
