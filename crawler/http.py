@@ -2,10 +2,10 @@
 
 `[crawl] http_client = "aiohttp"` (the default) is Scrapy's aiohttp handler; `"twisted"` is
 Scrapy's historical HTTP/1.1 handler. Issue #18 measured the whole-court crawl: a request costs
-about a fifth less CPU through aiohttp (its HTTP parser is compiled; Twisted's is pure Python and
+about a sixth less CPU through aiohttp (its HTTP parser is compiled; Twisted's is pure Python and
 runs a chain of Deferreds per response), and a first crawl of a court is CPU bound. Both run on
-the asyncio reactor the crawl already uses, and the fault tests (timeouts, refused connections,
-truncated bodies, oversized responses, retries) pass through either.
+the asyncio reactor the crawl already uses, and the transport fault tests (Retry-After, timeouts,
+resets mid-body, oversized bodies, redirects to other hosts) pass through either.
 """
 
 from __future__ import annotations
