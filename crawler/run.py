@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
@@ -16,6 +14,7 @@ from crawler.spiders.executive_orders import ExecutiveOrdersSpider
 from crawler.spiders.legislature import LegislatureSpider
 from crawler.spiders.news import NewsSpider
 from crawler.spiders.notes import NotesSpider
+from models import collector
 from models.config import Config
 
 SPIDERS: dict[str, type[Any]] = {
@@ -69,14 +68,8 @@ def crawl_settings(config: Config, log_level: str = "WARNING") -> Settings:
 CRAWL_GC_THRESHOLD = 50_000
 
 
-@contextmanager
-def fewer_collections() -> Iterator[None]:
-    before = gc.get_threshold()
-    gc.set_threshold(max(before[0], CRAWL_GC_THRESHOLD), *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
+def fewer_collections() -> AbstractContextManager[None]:
+    return collector.fewer_collections(CRAWL_GC_THRESHOLD)
 
 
 def run_crawls(config: Config, sources: list[str], log_level: str = "WARNING") -> dict[str, int]:

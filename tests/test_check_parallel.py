@@ -21,15 +21,14 @@ from sqlalchemy import delete, select
 
 from models.config import load_config
 from models.notes.reading import NoteError
-from models.storage.db import make_engine, session_scope, upgrade
+from models.storage.db import make_engine, session_scope
 from models.storage.schema import Alert, AlertEvent
-from models.storage.store import save_bill, start_run
 from scheduler import checking
 from scheduler.checking import NoteResult, evaluate, run_check
 from scheduler.helper import Helper
 
-from .conftest import Project, write_config
-from .test_court_wide import MEASURES, NOTES, STORED, T0
+from .conftest import Project
+from .test_court_wide import NOTES, T0, stored_project
 
 # Constructed notes over the constructed bills of tests/test_court_wide.py (court 999 and 998).
 EXTRA = {
@@ -43,22 +42,15 @@ EXTRA = {
 
 @pytest.fixture
 def stored(tmp_path: Path, database_url: str) -> Iterator[Project]:
-    engine = make_engine(database_url)
-    upgrade(engine)
-    with session_scope(engine) as session:
-        run = start_run(session, "legislature")
-        for item in STORED:
-            save_bill(session, run, item, T0 + timedelta(days=400))
-    engine.dispose()
     notes = '[notes]\npaths = ["notes"]\n[alerts]\nnotify = []\n'
-    config = write_config(tmp_path, database_url, "http://127.0.0.1:9", MEASURES, notes)
+    project = stored_project(tmp_path, database_url, notes)
     folder = tmp_path / "notes"
     for copy in range(12):  # 120 notes in 12 folders
         sub = folder / f"{copy:02d}"
         sub.mkdir(parents=True)
         for name, text in {**NOTES, **EXTRA}.items():
             (sub / name).write_text(text, encoding="utf-8")
-    yield Project(tmp_path, config, database_url)
+    yield project
 
 
 def checked(project: Project, shared: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, ...]:

@@ -52,9 +52,9 @@ STORED = [
 ]
 
 
-@pytest.fixture
-def stored(tmp_path: Path, database_url: str) -> Iterator[Project]:
-    """A config naming one measure, and a database holding it and bills of no measure."""
+def stored_project(folder: Path, database_url: str, extra_config: str = "") -> Project:
+    """A config naming one measure (and `extra_config`), and a database holding it and bills of
+    no measure."""
     engine = make_engine(database_url)
     upgrade(engine)
     with session_scope(engine) as session:
@@ -62,8 +62,14 @@ def stored(tmp_path: Path, database_url: str) -> Iterator[Project]:
         for item in STORED:
             save_bill(session, run, item, T0 + timedelta(days=400))
     engine.dispose()
-    config = write_config(tmp_path, database_url, "http://127.0.0.1:9", MEASURES)
-    yield Project(tmp_path, config, database_url)
+    config = write_config(folder, database_url, "http://127.0.0.1:9", MEASURES, extra_config)
+    return Project(folder, config, database_url)
+
+
+@pytest.fixture
+def stored(tmp_path: Path, database_url: str) -> Iterator[Project]:
+    """A config naming one measure, and a database holding it and bills of no measure."""
+    yield stored_project(tmp_path, database_url)
 
 
 def test_status_json_lists_every_bill_of_no_measure(stored: Project) -> None:
