@@ -19,12 +19,11 @@ from sqlalchemy.orm import Session
 from models import collector
 from models.config import Config, configured_sources
 from models.legislature.calendar import EASTERN
-from models.legislature.numbers import BillRef
 from models.legislature.sanity import latest_possible
 from models.notes.citations import Citer, NoteCitations, note_facts
 from models.notes.reading import Note, NoteError, find_notes, read_note
 from models.notes.web import WebNote, judged_version
-from models.reports.notecheck import load_news, load_orders, load_records
+from models.reports.notecheck import known_bills, load_news, load_orders, load_records
 from models.rules.sources import SOURCES_NOTE, SourceHealth, failing_findings
 from models.rules.staleness import (
     Finding,
@@ -37,7 +36,6 @@ from models.rules.staleness import (
 from models.storage import alerts as alert_store
 from models.storage.db import session_scope
 from models.storage.health import source_health
-from models.storage.records import stored_numbers
 from models.storage.schema import Alert
 from models.storage.webnotes import edit_links
 
@@ -153,7 +151,7 @@ def _evaluate(
     web: Sequence[WebNote],
 ) -> tuple[list[NoteResult], list[NoteError]]:
     files, errors = find_notes(list(paths))
-    citer = Citer(config, _known_bills(session, config))
+    citer = Citer(config, known_bills(session, config))
     folders: dict[Path, str] = {}
     size = max(1, -(-len(files) // CHUNKS))
     chunks = [files[start : start + size] for start in range(0, len(files), size)]
@@ -203,17 +201,6 @@ def _evaluate(
         ]
         results.append(NoteResult(page.url, page.note, citations, findings, page))
     return results, errors
-
-
-def _known_bills(session: Session, config: Config) -> list[BillRef]:
-    """The stored bills citations resolve against: every one (as models.reports.notecheck's
-    known_bills of the loaded records, where a measure's name hides a bill key it equals)."""
-    measures = {measure.name for measure in config.measures}
-    return [
-        BillRef(court, number)
-        for court, number in stored_numbers(session)
-        if f"{court}:{number}" not in measures
-    ]
 
 
 _Read = tuple[Note, str, NoteCitations]  # a note, its name, its citations

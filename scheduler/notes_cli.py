@@ -17,7 +17,7 @@ from models.config import Config
 from models.legislature.numbers import BillRef, canonical_number
 from models.notes.citations import NoteCitations, cite
 from models.notes.reading import Note, NoteError, check_link, find_notes, inside, read_note
-from models.reports.notecheck import known_bills, load_records
+from models.reports.notecheck import known_bills
 from models.sources.news import subjects_in
 from models.storage import alerts as alert_store
 from models.storage.db import session_scope
@@ -338,7 +338,7 @@ def notes_show(
                 fail(str(exc))
     engine = open_database(config)
     with session_scope(engine) as session:
-        known = known_bills(load_records(session, config, datetime.now(UTC)))
+        known = known_bills(session, config)
         if fmt == "json":
             documents = []
             for target in targets:

@@ -86,7 +86,7 @@ def test_no_spider_passes_response_meta_on(spider: type) -> None:
     assert "response.meta.copy(" not in source and "**response.meta" not in source
 
 
-def test_start_requests_are_marked_and_others_are_not() -> None:
+def test_start_requests_are_marked_and_callbacks_are_not_wrapped() -> None:
     async def start() -> AsyncIterator[Any]:
         yield Request("http://127.0.0.1/first")  # constructed
         yield {"an": "item"}
@@ -96,6 +96,5 @@ def test_start_requests_are_marked_and_others_are_not() -> None:
 
     request, item = asyncio.run(collect())
     assert request.meta == {"is_start_request": True} and item == {"an": "item"}
-    later = Request("http://127.0.0.1/later")
-    assert not hasattr(StartRequestMarker, "process_spider_output")  # never wraps callbacks
-    assert "is_start_request" not in later.meta
+    for method in ("process_spider_output", "process_spider_output_async"):
+        assert not hasattr(StartRequestMarker, method)  # Scrapy wraps callbacks only for these

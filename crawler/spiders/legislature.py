@@ -394,9 +394,10 @@ class LegislatureSpider(CourtListMixin, ConfiguredSpider):
         depth = self.depths.get(ref, 0)
         item.lineage_depth = depth
         item.found_via = self.via.get(ref)
-        yield item
         number = item.bill_number or item.docket_number or item.tracked_number
+        # Worked out before the item goes to storage, which then reads them from it.
         item.action_relations = lineage.relations_from_actions(item.court, item.actions, number)
+        yield item
         yield from self._follow(ref, [(r.type, r.court, r.number) for r in item.action_relations])
 
     def _follow(self, ref: BillRef, links: Iterable[Link]) -> Iterator[Any]:

@@ -19,7 +19,7 @@ from models.rules.staleness import (
 from models.sources.orders import status_of
 from models.storage.news import stories
 from models.storage.orders import all_orders
-from models.storage.records import StoredBills
+from models.storage.records import StoredBills, stored_numbers
 from models.storage.schema import Bill
 
 
@@ -47,13 +47,16 @@ def load_records(session: Session, config: Config, now: datetime) -> dict[str, S
     return records
 
 
-def known_bills(records: dict[str, SubjectRecord]) -> list[BillRef]:
-    found = []
-    for key, record in records.items():
-        if record.kind == "bill":
-            court, _, number = key.partition(":")
-            found.append(BillRef(int(court), number))
-    return found
+def known_bills(session: Session, config: Config) -> list[BillRef]:
+    """The stored bills citations resolve against, without loading the bills: every one, but for
+    a bill whose key a measure's name equals (in `load_records` the measure's record takes that
+    key)."""
+    measures = {measure.name for measure in config.measures}
+    return [
+        BillRef(court, number)
+        for court, number in stored_numbers(session)
+        if f"{court}:{number}" not in measures
+    ]
 
 
 def _bill_record(stored: StoredBills, bill: Bill) -> BillRecord:
