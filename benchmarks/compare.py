@@ -301,10 +301,16 @@ def main(argv: list[str] | None = None) -> int:
         name += "".join(f"-n{n}" for n in args.documents)
     name += "-sequential" if args.sequential else ""
     name += f"-{args.label}" if args.label else ""
+    ended = machine()
+    steal = None
+    if started["steal_seconds_since_boot"] is not None and ended["steal_seconds_since_boot"]:
+        steal = round(ended["steal_seconds_since_boot"] - started["steal_seconds_since_boot"], 2)
     result = {
         "benchmark": "compare",
         "machine": started,
-        "load_average_at_end": machine()["load_average_at_start"],
+        "load_average_at_end": ended["load_average_at_start"],
+        "cpu_gauge_seconds_at_end": ended["cpu_gauge_seconds"],
+        "steal_seconds_during": steal,
         "sizes": sizes,
         "table": [asdict(row) for row in rows],
     }
@@ -314,7 +320,9 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\ndelay {args.delay} s, concurrency {args.concurrency}, validators {args.validators};"
         f" baselines ran {mode}; load average at start {started['load_average_at_start']};"
-        f" results in {path}"
+        f" CPU gauge {started['cpu_gauge_seconds']} s at start,"
+        f" {ended['cpu_gauge_seconds']} s at end; CPU stolen by the host during the run:"
+        f" {steal if steal is not None else 'unknown'} s; results in {path}"
     )
     return 0
 

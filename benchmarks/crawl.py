@@ -38,6 +38,7 @@ PHASES = (
     ("unchanged", "unchanged re-crawl"),
     ("mutated", "re-crawl after mutating {fraction:.0%}"),
 )
+PHASE_NAMES = tuple(name for name, _ in PHASES)
 CONFIG = """\
 [database]
 url = "sqlite:///{database}"
@@ -166,7 +167,7 @@ def table(phases: list[dict[str, Any]]) -> str:
 
 
 def run(
-    args: argparse.Namespace, folder: Path, phases: tuple[str, ...] = tuple(n for n, _ in PHASES)
+    args: argparse.Namespace, folder: Path, phases: tuple[str, ...] = PHASE_NAMES
 ) -> dict[str, Any]:
     """The phases named (all three by default), in order, against one court server."""
     extra = "".join(f"{option}\n" for option in args.legislature_option)

@@ -117,8 +117,38 @@ def in_folder(folder: Path | None, prefix: str, work: Callable[[Path], T]) -> T:
         return work(Path(temporary))
 
 
+def cpu_gauge(rounds: int = 3) -> float:
+    """CPU seconds a fixed pure-Python workload takes here now (the best of `rounds`): how fast
+    this machine is at the moment of a measurement. JSON, dicts, sorting and string work, the
+    kind a crawl and a check do. The same code measured about twice as slow on one day of this
+    virtual machine as on another (benchmarks/README.md); the gauge says which kind of day a
+    result comes from."""
+    records = [
+        {"number": f"H{i}", "text": "Referred to the committee on " * 2} for i in range(120_000)
+    ]
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.process_time()
+        decoded = json.loads(json.dumps(records))
+        decoded.sort(key=lambda record: record["number"][::-1])
+        " ".join(record["text"].upper() for record in decoded).count("COMMITTEE")
+        best = min(best, time.process_time() - started)
+    return round(best, 3)
+
+
+def steal_seconds() -> float | None:
+    """CPU time the hypervisor gave to other guests since boot, all cores (/proc/stat's
+    `steal`); None where the kernel does not say."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = stat.readline().split()
+        return round(int(fields[8]) / os.sysconf("SC_CLK_TCK"), 2)
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def machine() -> dict[str, Any]:
-    """Where and when a measurement was taken."""
+    """Where and when a measurement was taken, and how fast the machine was then."""
     memory = ""
     with open("/proc/meminfo", encoding="ascii") as meminfo:
         for line in meminfo:
@@ -138,6 +168,8 @@ def machine() -> dict[str, Any]:
         "nproc": os.cpu_count(),
         "mem_total": memory,
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "cpu_gauge_seconds": cpu_gauge(),
+        "steal_seconds_since_boot": steal_seconds(),
         "python": platform.python_version(),
         "commit": commit,
         "uncommitted_changes_in_tree": bool(dirty),

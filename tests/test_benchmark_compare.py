@@ -80,3 +80,14 @@ def test_scrapy_alone_makes_the_first_crawls_requests(tmp_path: Path) -> None:
     assert kinds["list"] == {"200": 1}
     assert kinds["document"] == {"200": 12} and kinds["history"] == {"200": 12}
     assert result["cpu_seconds"] > 0 and result["cpu_ms_per_document"] > 0
+
+
+def test_machine_records_how_fast_it_was() -> None:
+    from benchmarks.harness import cpu_gauge, machine, steal_seconds
+
+    where = machine()
+    assert where["cpu_gauge_seconds"] > 0
+    assert cpu_gauge(rounds=1) > 0
+    steal = steal_seconds()
+    assert steal is None or steal >= 0
+    assert where["steal_seconds_since_boot"] is None or where["steal_seconds_since_boot"] >= 0
