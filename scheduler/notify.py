@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from models.storage.schema import Alert
 
+from .textsafe import one_line
+
 if TYPE_CHECKING:  # apprise is imported when a message is sent (0.1 s every process spared)
     import apprise
 
@@ -22,6 +24,7 @@ _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # apprise logs the URLs it is given when they fail; they may hold secrets. It stays quiet, and
 # failures are reported here by channel number and scheme only.
 logging.getLogger("apprise").setLevel(logging.CRITICAL + 1)
+MAX_QUOTE = 1_000  # characters of one quoted text (a message, a note's words, a URL) in a message
 _POLL = 0.1  # seconds between looks at the stop signal while a message is on its way
 
 
@@ -29,11 +32,18 @@ _POLL = 0.1  # seconds between looks at the stop signal while a message is on it
 def _asset() -> apprise.AppriseAsset:
     """Each message is sent in the calling thread (apprise's own worker pools are joined when
     Python exits, so a message to an endpoint that never answers would hold the process open):
-    the time limit is send_within's, whose thread is a daemon thread."""
+    the time limit is send_within's, whose thread is a daemon thread.
+
+    Messages are declared plain text: apprise sends them as text where a channel takes text
+    (Slack's text mode escapes `<`, `>` and `&`, so `<!channel>` or a `<url|label>` link quoted
+    from a note does not act) and escapes them for a channel that reads only HTML or Markdown
+    (Telegram). Undeclared, apprise passes the text through as whatever the channel reads."""
     import apprise
 
     logging.getLogger("apprise").setLevel(logging.CRITICAL + 1)  # as above, whatever it set
-    return apprise.AppriseAsset(async_mode=False, service_timeout=0)
+    return apprise.AppriseAsset(
+        async_mode=False, service_timeout=0, body_format=apprise.NotifyFormat.TEXT
+    )
 
 
 class NotifyError(Exception):
@@ -122,22 +132,23 @@ def alert_message(
     alert: Alert, base_url: str | None = None, edit_url: str | None = None
 ) -> tuple[str, str]:
     """One alert as a message; a web note's alert links to its page and, when it has one, to
-    where the page is edited."""
-    title = f"legistrack: {alert.rule} in {alert.note} ({alert.subject})"
+    where the page is edited. What it quotes from notes and sources is one line each, without
+    control characters, at most MAX_QUOTE characters."""
+    title = one_line(f"legistrack: {alert.rule} in {alert.note} ({alert.subject})", MAX_QUOTE)
     lines = [
-        alert.message,
+        one_line(alert.message, MAX_QUOTE),
         "",
-        f"The note says: {alert.note_says}",
-        f"The record says: {alert.record_says}",
+        f"The note says: {one_line(alert.note_says, MAX_QUOTE)}",
+        f"The record says: {one_line(alert.record_says, MAX_QUOTE)}",
     ]
     if alert.evidence_date:
         lines.append(f"Since: {alert.evidence_date}")
     if alert.source_url:
-        lines.append(f"Source: {alert.source_url}")
+        lines.append(f"Source: {one_line(alert.source_url, MAX_QUOTE)}")
     if alert.note.startswith(("http://", "https://")):
-        lines.append(f"The note: {alert.note}")
+        lines.append(f"The note: {one_line(alert.note, MAX_QUOTE)}")
     if edit_url:
-        lines.append(f"Edit the note: {edit_url}")
+        lines.append(f"Edit the note: {one_line(edit_url, MAX_QUOTE)}")
     lines.append(f"Alert {alert.id}: legistrack alerts show {alert.id}")
     if base_url:
         lines.append(f"Review: {base_url}/alerts/{alert.id}")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from models.rules.staleness import Finding
 from models.storage.schema import Alert, AlertEvent, utcnow
+from models.storage.store import capped
 
 STATES = ("open", "acknowledged", "resolved")  # in the order an alert moves through them
 SYSTEM = "legistrack"  # who, for changes made by the check itself
@@ -23,6 +24,9 @@ OUTCOMES = ("note_updated", "false_alarm", "will_not_fix")
 # (evidence_date, source_url) and splices the RETURNING results of every run, quadratically.
 _ALERTS = cast(Table, Alert.__table__)
 _EVENTS = cast(Table, AlertEvent.__table__)
+# An alert's message, quotes and URL as stored and sent: a note's "sentence" (a page without
+# punctuation), a feed's title or a source's URL can be any length.
+MAX_TEXT = 2_000
 NO_LONGER_FOUND = "no longer found: the note was updated past the evidence or stopped citing it"
 
 
@@ -173,8 +177,16 @@ def _key(finding: Finding) -> _AlertKey:
 
 
 def _text(finding: Finding) -> tuple[str | None, ...]:
+    """A finding's texts as stored: each at most MAX_TEXT characters, saying how much was cut."""
     day = finding.evidence_date.isoformat() if finding.evidence_date else None
-    return finding.message, finding.note_says, finding.record_says, day, finding.source_url
+    url = capped(finding.source_url, MAX_TEXT) if finding.source_url else finding.source_url
+    return (
+        capped(finding.message, MAX_TEXT),
+        capped(finding.note_says, MAX_TEXT),
+        capped(finding.record_says, MAX_TEXT),
+        day,
+        url,
+    )
 
 
 def _text_values(finding: Finding, now: datetime) -> dict[str, Any]:
@@ -336,16 +348,12 @@ def mark_delivery(
             alert.notified_at = now or utcnow()
             alert.notify_error = None
         else:
-            alert.notify_error = error
+            alert.notify_error = capped(error) if error else error
 
 
 def _refresh(alert: Alert, finding: Finding, now: datetime) -> None:
-    alert.message = finding.message
-    alert.note_says = finding.note_says
-    alert.record_says = finding.record_says
-    alert.evidence_date = finding.evidence_date.isoformat() if finding.evidence_date else None
-    alert.source_url = finding.source_url
-    alert.last_seen_at = now
+    for column, value in _text_values(finding, now).items():
+        setattr(alert, column, value)
 
 
 def _change(
