@@ -200,3 +200,35 @@ def test_a_feed_lists_the_pages_and_a_page_never_read_raises_source_health(
     assert LIST not in " ".join(notes_requests(notes_site))
     quick = project.run("notes", "check", missing)
     assert quick.code == 2 and f"NOTE ERROR {missing}: HTTP 404" in quick.err
+
+
+def test_the_review_page_lists_web_notes_and_shows_one(
+    web: Project, notes_site: ReplayServer
+) -> None:
+    from urllib.parse import quote
+
+    from fastapi.testclient import TestClient
+
+    from models.config import load_config
+    from scheduler.web.app import create_app
+    from scheduler.web.data import Data
+    from scheduler.web.security import Guard
+
+    web.run("crawl", check=True)
+    page = notes_site.url + WIKI
+    config = load_config(web.config)
+    data = Data(config)
+    guard = Guard.build(config.web, "127.0.0.1", 8150, "tester")
+    try:
+        app = create_app(data, guard)
+        with TestClient(app, base_url="http://127.0.0.1:8150", follow_redirects=False) as client:
+            listing = client.get("/notes").text
+            assert f'href="/notes/{quote(page, safe="/")}"' in listing
+            assert "1 stale" in listing
+            shown = client.get(f"/notes/{quote(page, safe='/')}")
+            assert shown.status_code == 200, shown.text
+            assert "S.1003 is in committee." in shown.text
+            names = [n["name"] for n in client.get("/api/notes").json()["notes"]]
+            assert page in names and len(names) == 3
+    finally:
+        data.close()

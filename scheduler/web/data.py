@@ -45,6 +45,7 @@ from models.storage.schema import Alert, Bill
 
 from ..checking import NoteResult, evaluate
 from ..notes_cli import alert_json
+from ..webnotes import stored_web_notes
 
 __all__ = [
     "KINDS",
@@ -198,9 +199,13 @@ class Data:
     # -- notes --------------------------------------------------------------------------------
 
     def notes(self, now: datetime) -> tuple[list[NoteResult], list[str]]:
-        """Every configured note judged, and the one-line error of each that could not be."""
+        """Every configured note judged, files and web pages (each page's newest stored
+        version, as the check judges it; a page taken down is left out, as the check leaves it),
+        and the one-line error of each that could not be."""
         with self.session() as session:
-            results, errors = evaluate(session, self.config, list(self.config.notes.paths), now)
+            web, _gone = stored_web_notes(session, self.config)
+            paths = list(self.config.notes.paths)
+            results, errors = evaluate(session, self.config, paths, now, web)
         return results, [str(error) for error in errors]
 
     def note(self, name: str, now: datetime) -> NoteResult:
