@@ -128,10 +128,13 @@ class StatusReport:
     bills: list[BillStatus] = field(default_factory=list)  # stored bills of no measure
 
 
-def build_status(session: Session, config: Config, now: datetime) -> StatusReport:
+def build_status(
+    session: Session, config: Config, now: datetime, stored: StoredBills | None = None
+) -> StatusReport:
     """Read the stored record for every configured measure, and every other stored bill (court-wide
-    tracking), each read once (pure reads, `now` for session ends)."""
-    stored = StoredBills.load(session)
+    tracking), each read once (pure reads, `now` for session ends). `stored`: the bills already
+    loaded by the caller in this session (a page that also draws timelines loads them once)."""
+    stored = StoredBills.load(session) if stored is None else stored
     measures = [measure_status(stored, measure, now) for measure in config.measures]
     in_measures = {(b.court, b.number) for m in measures for b in m.bills}
     others = [

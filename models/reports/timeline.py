@@ -27,10 +27,11 @@ class BillTrack:
 
 
 def measure_timelines(
-    session: Session, config: Config, now: datetime
+    session: Session, config: Config, now: datetime, stored: StoredBills | None = None
 ) -> dict[str, list[BillTrack]]:
-    """Per configured measure, the tracks of its stored bills, in the order status lists them."""
-    stored = StoredBills.load(session)
+    """Per configured measure, the tracks of its stored bills, in the order status lists them
+    (`stored`: the bills already loaded by the caller in this session)."""
+    stored = StoredBills.load(session) if stored is None else stored
     found: dict[str, list[BillTrack]] = {}
     for measure in config.measures:
         tracks = []

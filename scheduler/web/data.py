@@ -40,6 +40,7 @@ from models.storage.history import (
     snapshot_changes,
 )
 from models.storage.news import Story, stories
+from models.storage.records import StoredBills
 from models.storage.review import KINDS, AlertFilter, subject_kind
 from models.storage.schema import Alert, Bill
 
@@ -116,8 +117,9 @@ class Data:
             except AlertError as exc:
                 raise NotFound(str(exc)) from None
             row = alert_row(alert, events=True)
-            report = build_status(session, self.config, now)
-            tracks = measure_timelines(session, self.config, now)
+            stored = StoredBills.load(session)  # once, for the record and the timelines
+            report = build_status(session, self.config, now, stored)
+            tracks = measure_timelines(session, self.config, now, stored)
         record = subject_record(report, alert.subject)
         measure = record if isinstance(record, MeasureStatus) else measure_of(report, record)
         claim, note_date = self._claim(alert, report)
@@ -161,9 +163,9 @@ class Data:
 
     def status(self, now: datetime) -> tuple[StatusReport, dict[str, list[BillTrack]]]:
         with self.session() as session:
-            return build_status(session, self.config, now), measure_timelines(
-                session, self.config, now
-            )
+            stored = StoredBills.load(session)  # once, for the record and the timelines
+            report = build_status(session, self.config, now, stored)
+            return report, measure_timelines(session, self.config, now, stored)
 
     def bill(self, court: int, number: str, now: datetime) -> BillPage:
         try:
