@@ -284,7 +284,21 @@ def test_static_files_and_the_vendored_htmx(client: TestClient) -> None:
 
 
 def test_a_long_queue_lists_the_newest_and_says_so(client: TestClient) -> None:
-    client.app.state.templates.env.globals["shown_max"] = 2  # type: ignore[attr-defined]
+    client.app.state.shown_max = 2  # type: ignore[attr-defined]
     page = client.get("/").text
     assert page.count('name="ids"') == 2 and "The newest 2 of 4 are listed" in page
     assert "all 4 alerts this filter shows" in page
+
+
+def test_the_api_pages_through_alerts_and_says_how_many(client: TestClient) -> None:
+    every = client.get("/api/alerts")
+    assert every.headers["X-Total-Count"] == "4" and len(every.json()) == 4
+    ids = [a["id"] for a in every.json()]
+    first = client.get("/api/alerts?limit=3")
+    rest = client.get("/api/alerts?limit=3&offset=3")
+    assert [a["id"] for a in first.json()] == ids[:3]
+    assert [a["id"] for a in rest.json()] == ids[3:]
+    assert first.headers["X-Total-Count"] == rest.headers["X-Total-Count"] == "4"
+    assert client.get("/api/alerts?offset=10").json() == []
+    for bad in ("limit=0", "limit=-1", "offset=-1", "limit=99999999999999999999"):
+        assert client.get(f"/api/alerts?{bad}").status_code == 422, bad

@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from .. import formatting
@@ -87,6 +87,7 @@ def _now() -> datetime:
 @router.get("/alerts", response_model=list[AlertOut], summary="Alerts, newest first")
 def list_alerts(
     request: Request,
+    response: Response,
     state: Literal["active", "open", "acknowledged", "resolved", "all"] = "active",
     rule: str | None = None,
     severity: str | None = None,
@@ -95,9 +96,17 @@ def list_alerts(
     subject: str | None = None,
     age: Literal["day", "week", "month", "older"] | None = None,
     q: str | None = Query(None, max_length=200, description="words in the alert's text"),
+    limit: int | None = Query(
+        None, ge=1, le=100_000, description="at most this many (all by default)"
+    ),
+    offset: int = Query(0, ge=0, le=10**9, description="skip this many of the newest first"),
 ) -> list[dict[str, Any]]:
+    """The alerts the filter matches, newest first; `X-Total-Count` says how many match in all,
+    so a client can page through them with `limit` and `offset`."""
     wanted = AlertFilter(state, rule, severity, note, kind, subject, age, q)
-    return _data(request).queue(wanted, _now()).alerts
+    found = _data(request).queue(wanted, _now(), limit, offset)
+    response.headers["X-Total-Count"] = str(found.total)
+    return found.alerts
 
 
 @router.get("/alerts/{alert_id}", response_model=AlertOut, summary="One alert with its history")

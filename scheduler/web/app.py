@@ -76,7 +76,6 @@ def create_app(data: Data, guard: Guard) -> FastAPI:
         stages=STAGES,
         kinds=KINDS,
         timeline=timeline_svg,
-        shown_max=SHOWN_MAX,
     )
     templates.env.filters["words"] = lambda name: str(name or "").replace("_", " ")
     templates.env.filters["href"] = href
@@ -113,11 +112,12 @@ def create_app(data: Data, guard: Guard) -> FastAPI:
         return templates.TemplateResponse(request, name, context, status_code=status_code)
 
     app.state.page = page
+    app.state.shown_max = SHOWN_MAX
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def queue(request: Request) -> HTMLResponse:
         wanted = filter_from(request.query_params)
-        found = data.queue(wanted, now())
+        found = data.queue(wanted, now(), limit=request.app.state.shown_max)
         return page(
             request,
             "queue.html",

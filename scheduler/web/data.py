@@ -98,16 +98,21 @@ class Data:
 
     # -- alerts -------------------------------------------------------------------------------
 
-    def queue(self, wanted: AlertFilter, now: datetime) -> Queue:
-        """The alerts a filter shows, newest first, with counts by state and by rule."""
+    def queue(
+        self, wanted: AlertFilter, now: datetime, limit: int | None = None, offset: int = 0
+    ) -> Queue:
+        """The alerts a filter shows, newest first (`limit` of them from `offset`; all by
+        default), with how many match in all, and counts by state and by rule of every match."""
         with self.session() as session:
             found = review.find_alerts(session, wanted, now)
             states = review.state_counts(session)
+            window = found[offset:] if limit is None else found[offset : offset + limit]
             return Queue(
-                [alert_row(a) for a in found],
+                [alert_row(a) for a in window],
                 states,
                 _count(a.rule for a in found),
                 review.filter_choices(session),
+                len(found),
             )
 
     def alert(self, alert_id: int, now: datetime) -> AlertPage:
@@ -256,10 +261,11 @@ class Data:
 
 @dataclass
 class Queue:
-    alerts: list[dict[str, Any]]
+    alerts: list[dict[str, Any]]  # the window asked for (every match by default)
     states: dict[str, int]
     rules: dict[str, int]
     choices: dict[str, list[str]]
+    total: int  # every alert the filter matches
 
 
 @dataclass
