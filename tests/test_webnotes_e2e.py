@@ -230,5 +230,10 @@ def test_the_review_page_lists_web_notes_and_shows_one(
             assert "S.1003 is in committee." in shown.text
             names = [n["name"] for n in client.get("/api/notes").json()["notes"]]
             assert page in names and len(names) == 3
+            # The page's alert marks the claimed words, read from the stored page.
+            (alert,) = client.get("/api/alerts").json()
+            shown = client.get(f"/alerts/{alert['id']}")
+            assert '<mark title="the claimed words">' in shown.text
+            assert "2025-06-01" in shown.text  # the note's date, on the timeline
     finally:
         data.close()

@@ -17,7 +17,7 @@ from models.legislature.calendar import EASTERN
 from models.legislature.numbers import BadNumber, BillRef, canonical_number
 from models.legislature.stages import STAGES, StageStep, chapter_of
 from models.notes.citations import cite
-from models.notes.reading import NoteError, read_note
+from models.notes.reading import Note, NoteError, read_note
 from models.reports.status import (
     BillStatus,
     MeasureStatus,
@@ -125,9 +125,10 @@ class Data:
             stored = StoredBills.load(session)  # once, for the record and the timelines
             report = build_status(session, self.config, now, stored)
             tracks = measure_timelines(session, self.config, now, stored)
+            page = self._web_note(session, alert.note)
         record = subject_record(report, alert.subject)
         measure = record if isinstance(record, MeasureStatus) else measure_of(report, record)
-        claim, note_date = self._claim(alert, report)
+        claim, note_date = self._claim(alert, report, page)
         return AlertPage(
             row,
             marked(alert.note_says, claim),
@@ -226,16 +227,30 @@ class Data:
         base = self.config.path.parent if self.config.path else Path.cwd()
         return base / name
 
-    def _claim(self, alert: Alert, report: StatusReport) -> tuple[str | None, date | None]:
+    def _web_note(self, session: Session, name: str) -> Note | None:
+        """The web note `name` (a page's URL) as the check judges it, its newest stored version;
+        None for a note file, or a page not stored (or taken down)."""
+        if not name.startswith(("http://", "https://")):
+            return None
+        web, _gone = stored_web_notes(session, self.config)
+        return next((found.note for found in web if found.url == name), None)
+
+    def _claim(
+        self, alert: Alert, report: StatusReport, page: Note | None = None
+    ) -> tuple[str | None, date | None]:
         """The claimed words of the alert's subject in its note, and the note's date, read from
-        the note as the check reads it; (None, None) when the note cannot be read now."""
-        path = self._note_path(alert.note)
-        if not path.is_file():
-            return None, None
-        try:
-            note = read_note(path)
-        except NoteError:
-            return None, None
+        the note as the check reads it (`page`: the web note, when the alert is a page's);
+        (None, None) when the note cannot be read now."""
+        if page is not None:
+            note = page
+        else:
+            path = self._note_path(alert.note)
+            if not path.is_file():
+                return None, None
+            try:
+                note = read_note(path)
+            except NoteError:
+                return None, None
         known = [BillRef(b.court, b.number) for b in all_bills(report) if b.stage is not None]
         for subject in cite(note, self.config, known).subjects:
             if subject.key == alert.subject:
