@@ -218,6 +218,34 @@ def test_atom_feed_of_open_alerts_links_each_page(client: TestClient) -> None:
     summaries = " ".join(e.findtext("a:summary", "", ns) for e in root.findall("a:entry", ns))
     assert HOSTILE_NOTE in summaries  # text in the XML, escaped on the wire
     assert b"<script>" not in response.content
+    client.app.state.feed_max = 2  # type: ignore[attr-defined]
+    newest = ET.fromstring(client.get("/feed.atom").content)
+    assert len(newest.findall("a:entry", ns)) == 2
+
+
+def test_a_control_character_in_an_alert_does_not_break_the_feed() -> None:
+    from datetime import UTC, datetime
+
+    from scheduler.web.feed import atom_feed
+
+    row = {
+        "id": 1,
+        "rule": "contradicts_note",
+        "note": "notes/hostile\x00.md",
+        "subject": "999:H.12",
+        "message": "the note says \x1b[31mpassed\x1b[0m\x07 \u202eexe.jpg",
+        "note_says": "H.12 passed\x0b the House\x00",
+        "record_says": "in committee\ufffe",
+        "detected_at": "2026-03-01T12:00:00Z",
+        "last_seen_at": None,
+    }
+    body = atom_feed([row], "http://testserver", datetime(2026, 3, 2, tzinfo=UTC))
+    root = ET.fromstring(body)  # well-formed: a reader can read it
+    summary = root.findtext(
+        "{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}summary"
+    )
+    assert summary is not None and "passed" in summary and "H.12 passed the House" in summary
+    assert "\x1b" not in summary and "\u202e" not in summary
 
 
 def test_api_alerts_match_the_cli_and_change_state(client: TestClient, seeded: Seeded) -> None:

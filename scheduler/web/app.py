@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import api
 from .data import KINDS, OUTCOMES, STAGES, AlertFilter, Data, NotFound, eastern_day, marked_body
-from .feed import atom_feed
+from .feed import FEED_MAX, atom_feed
 from .security import COOKIE, SAFE_METHODS, SESSION_SECONDS, Guard
 from .svg import timeline_svg
 
@@ -113,6 +113,7 @@ def create_app(data: Data, guard: Guard) -> FastAPI:
 
     app.state.page = page
     app.state.shown_max = SHOWN_MAX
+    app.state.feed_max = FEED_MAX
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def queue(request: Request) -> HTMLResponse:
@@ -257,7 +258,7 @@ def create_app(data: Data, guard: Guard) -> FastAPI:
 
     @app.get("/feed.atom", include_in_schema=False)
     def feed(request: Request) -> Response:
-        rows = data.queue(AlertFilter(state="open"), now()).alerts
+        rows = data.queue(AlertFilter(state="open"), now(), limit=request.app.state.feed_max).alerts
         base = data.config.web.base_url or str(request.base_url).rstrip("/")
         return Response(atom_feed(rows, base, now()), media_type="application/atom+xml")
 

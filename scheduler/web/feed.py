@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from ..textsafe import terminal_safe
+
 ATOM = "http://www.w3.org/2005/Atom"
+FEED_MAX = 200  # entries: the newest open alerts (a reader polls it; the queue holds the rest)
+# Characters XML 1.0 does not allow at all: one of them in an alert's text (a note's, a source's)
+# would make the whole feed unreadable to every reader.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def atom_feed(alerts: list[dict[str, Any]], base_url: str, now: datetime) -> bytes:
-    """One entry per alert (rows as `alerts --format json` gives them), newest first; every link
-    points at the alert's page under `base_url`."""
+    """One entry per alert (rows as `alerts --format json` gives them, the newest FEED_MAX open
+    ones), newest first; every link points at the alert's page under `base_url`."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     _text(feed, "title", "legistrack: open staleness alerts")
@@ -40,7 +47,9 @@ def atom_feed(alerts: list[dict[str, Any]], base_url: str, now: datetime) -> byt
 
 
 def _text(parent: ET.Element, tag: str, value: str) -> None:
-    ET.SubElement(parent, f"{{{ATOM}}}{tag}").text = value
+    """`value` as the element's text: no terminal control sequence (a reader shows it as text)
+    and no character XML forbids."""
+    ET.SubElement(parent, f"{{{ATOM}}}{tag}").text = _NOT_XML.sub("", terminal_safe(value))
 
 
 def _stamp(when: datetime) -> str:
