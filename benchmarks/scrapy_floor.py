@@ -70,7 +70,7 @@ def child(config_path: str) -> int:
     import scrapy
 
     from crawler.http import preload
-    from crawler.run import crawl_settings
+    from crawler.run import crawl_settings, quiet_frameworks
     from models.config import load_config
 
     config = load_config(Path(config_path))
@@ -108,6 +108,7 @@ def child(config_path: str) -> int:
     from scrapy.crawler import CrawlerProcess
 
     process = CrawlerProcess(settings)
+    quiet_frameworks("ERROR")  # as `legistrack crawl` does after making its CrawlerProcess
     process.crawl(BareSpider)
     process.start()
     print(f"items {len(kept)}")

@@ -72,12 +72,19 @@ def fewer_collections() -> AbstractContextManager[None]:
     return collector.fewer_collections(CRAWL_GC_THRESHOLD)
 
 
+def quiet_frameworks(log_level: str) -> None:
+    """Scrapy's and Twisted's loggers at `log_level`, once a CrawlerProcess is made (it has just
+    set them to DEBUG/ERROR): below it, no log record is even built (Scrapy logs each response at
+    DEBUG)."""
+    for name in ("scrapy", "twisted", "py.warnings"):
+        logging.getLogger(name).setLevel(log_level)
+
+
 def run_crawls(config: Config, sources: list[str], log_level: str = "WARNING") -> dict[str, int]:
     """Crawl several sources in one reactor run (they go concurrently); source -> CrawlRun id."""
     preload(config.crawl.http_client)
     process = CrawlerProcess(crawl_settings(config, log_level))
-    for name in ("scrapy", "twisted", "py.warnings"):  # Scrapy just set these to DEBUG/ERROR
-        logging.getLogger(name).setLevel(log_level)
+    quiet_frameworks(log_level)
     crawlers = {source: process.create_crawler(SPIDERS[source]) for source in sources}
     for crawler in crawlers.values():
         process.crawl(crawler, config=config)
