@@ -36,7 +36,6 @@ from models.rules.staleness import (
 from models.storage import alerts as alert_store
 from models.storage.db import session_scope
 from models.storage.health import source_health
-from models.storage.schema import Alert
 from models.storage.webnotes import edit_links
 
 from . import notify
@@ -341,10 +340,15 @@ def deliver(
         pending = alert_store.undelivered(session)
         if not pending:
             return
-        batches: list[list[Alert]] = [pending] if config.alerts.digest else [[a] for a in pending]
         edits = edit_links(session, {a.note for a in pending})
         link = config.web.base_url
-        for index, batch in enumerate(batches):
+        messages = (
+            notify.digest_messages(pending, link, edits, notify.DIGEST_MAX)
+            if config.alerts.digest
+            else [([a], *notify.alert_message(a, link, edits.get(a.note))) for a in pending]
+        )
+        batches = [batch for batch, _, _ in messages]
+        for index, (batch, title, body) in enumerate(messages):
             left = deadline - time.monotonic()
             if left <= 0 or (stopping is not None and stopping.is_set()):
                 unsent = sum(len(b) for b in batches[index:])
@@ -356,11 +360,6 @@ def deliver(
                 )
                 report.unsent += unsent
                 return
-            title, body = (
-                notify.digest_message(batch, link, edits)
-                if config.alerts.digest
-                else notify.alert_message(batch[0], link, edits.get(batch[0].note))
-            )
             result = notify.send_within(config.alerts.notify, title, body, left, stopping)
             alert_store.mark_delivery(batch, result.ok, result.error, now)
             if result.ok:

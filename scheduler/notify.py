@@ -1,4 +1,5 @@
-"""Sending alerts through apprise: one message per alert or a digest; secrets stay out of logs."""
+"""Sending alerts through apprise: one message per alert or digests of a bounded size; secrets
+stay out of logs."""
 
 from __future__ import annotations
 
@@ -24,6 +25,10 @@ _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # apprise logs the URLs it is given when they fail; they may hold secrets. It stays quiet, and
 # failures are reported here by channel number and scheme only.
 logging.getLogger("apprise").setLevel(logging.CRITICAL + 1)
+# Characters of body in one digest message, under what Slack takes in one (about 40,000); a
+# digest over it goes as several messages, each alert whole in one of them.
+DIGEST_MAX = 30_000
+_SEPARATOR = "\n\n---\n\n"
 MAX_QUOTE = 1_000  # characters of one quoted text (a message, a note's words, a URL) in a message
 _POLL = 0.1  # seconds between looks at the stop signal while a message is on its way
 
@@ -155,9 +160,33 @@ def alert_message(
     return title, "\n".join(lines)
 
 
-def digest_message(
-    alerts: Sequence[Alert], base_url: str | None = None, edits: Mapping[str, str] | None = None
-) -> tuple[str, str]:
-    title = f"legistrack: {len(alerts)} new staleness alert{'s' if len(alerts) != 1 else ''}"
-    parts = [alert_message(a, base_url, (edits or {}).get(a.note))[1] for a in alerts]
-    return title, "\n\n---\n\n".join(parts)
+def digest_messages(
+    alerts: Sequence[Alert],
+    base_url: str | None = None,
+    edits: Mapping[str, str] | None = None,
+    limit: int | None = None,
+) -> list[tuple[list[Alert], str, str]]:
+    """The alerts as digests of at most `limit` characters of body each (an alert is never
+    split; None: all in one; `deliver` passes DIGEST_MAX): (its alerts, title, body) for each,
+    in order. A check's first digest can hold thousands of alerts, more than a channel takes in
+    one message (Slack about 40,000 characters): one that is refused would be retried whole at
+    every check, one that is cut would be marked delivered with alerts nobody saw."""
+    texts = [alert_message(a, base_url, (edits or {}).get(a.note))[1] for a in alerts]
+    groups: list[list[int]] = []
+    size = 0
+    for index, text in enumerate(texts):
+        if groups and (limit is None or size + len(_SEPARATOR) + len(text) <= limit):
+            groups[-1].append(index)
+            size += len(_SEPARATOR) + len(text)
+        else:
+            groups.append([index])
+            size = len(text)
+    found = []
+    for number, group in enumerate(groups, 1):
+        count = len(group)
+        title = f"legistrack: {count} new staleness alert{'s' if count != 1 else ''}"
+        if len(groups) > 1:
+            title += f" (part {number} of {len(groups)})"
+        body = _SEPARATOR.join(texts[i] for i in group)
+        found.append(([alerts[i] for i in group], title, body))
+    return found

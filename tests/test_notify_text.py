@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import Engine, select
 
 from models.rules.staleness import Finding
 from models.storage.alerts import MAX_TEXT, mark_delivery, record_findings
 from models.storage.db import session_scope
 from models.storage.schema import Alert
-from scheduler.notify import MAX_QUOTE, alert_message, send
+from scheduler.notify import MAX_QUOTE, alert_message, digest_messages, send
 
-from .conftest import Receiver
+from .conftest import Project, Receiver
+from .test_alerts_cli import alerts, notes_project  # noqa: F401 (a fixture)
 
 HOSTILE = "\x1b[2J\x1b]8;;https://evil.example/\x07click\x1b]8;;\x07 \u202eexe.jpg <b>bold</b>"
 
@@ -94,3 +96,59 @@ def test_html_and_markdown_channels_get_the_text_escaped(receiver: Receiver) -> 
     assert "<a" not in sent["html"] and "&lt;a" in sent["html"]
     assert "\\*now\\*" in sent["markdown"]
     assert sent["text"] == body  # a plain-text channel gets it as written
+
+
+def constructed_alert(number: int) -> Alert:
+    return Alert(
+        id=number,
+        note=f"notes/note-{number}.md",
+        subject=f"999:H.{number}",
+        rule="contradicts_note",
+        message=f"999:H.{number}: the note says passed, the record says in committee",
+        note_says=f"H.{number} passed the House. " + "x" * 300,
+        record_says="in_committee",
+        evidence_date=None,
+        source_url=None,
+    )
+
+
+def test_a_large_digest_goes_as_parts_each_alert_whole_in_one() -> None:
+    alerts = [constructed_alert(n) for n in range(1, 41)]
+    whole = digest_messages(alerts, limit=None)
+    assert len(whole) == 1 and whole[0][1] == "legistrack: 40 new staleness alerts"
+    parts = digest_messages(alerts, limit=2_000)
+    assert len(parts) > 5
+    assert [a.id for batch, _, _ in parts for a in batch] == list(range(1, 41))  # each once
+    for number, (batch, title, body) in enumerate(parts, 1):
+        assert len(body) <= 2_000
+        assert title.endswith(f"(part {number} of {len(parts)})")
+        assert all(f"Alert {a.id}: legistrack alerts show {a.id}" in body for a in batch)
+    alone = digest_messages(alerts[:2], limit=10)  # an alert over the limit still goes, alone
+    assert [len(batch) for batch, _, _ in alone] == [1, 1]
+
+
+def test_a_check_sends_a_large_digest_in_parts_and_marks_each_alert_delivered(
+    notes_project: Project,  # noqa: F811
+    receiver: Receiver,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from click.testing import CliRunner
+
+    from scheduler import notify
+    from scheduler.cli import cli
+
+    config = notes_project.config
+    config.write_text(
+        config.read_text() + f'\n[alerts]\nnotify = ["json://{receiver.url}/hook"]\ndigest = true\n'
+    )
+    notes_project.run("crawl", "--no-check", check=True)
+    monkeypatch.setattr(notify, "DIGEST_MAX", 10)  # every alert over it: one part each
+    result = CliRunner().invoke(cli, ["--config", str(config), "check"])
+    assert result.exit_code == 0, result.output
+    assert "notified 2 alerts" in result.output
+    titles = sorted(str(m["title"]) for m in receiver.messages)
+    assert titles == [
+        "legistrack: 1 new staleness alert (part 1 of 2)",
+        "legistrack: 1 new staleness alert (part 2 of 2)",
+    ]
+    assert all(a["notified_at"] for a in alerts(notes_project))
