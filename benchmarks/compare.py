@@ -303,8 +303,9 @@ def main(argv: list[str] | None = None) -> int:
     name += f"-{args.label}" if args.label else ""
     ended = machine()
     steal = None
-    if started["steal_seconds_since_boot"] is not None and ended["steal_seconds_since_boot"]:
-        steal = round(ended["steal_seconds_since_boot"] - started["steal_seconds_since_boot"], 2)
+    before, after = started["steal_seconds_since_boot"], ended["steal_seconds_since_boot"]
+    if before is not None and after is not None:
+        steal = round(after - before, 2)
     result = {
         "benchmark": "compare",
         "machine": started,

@@ -113,17 +113,17 @@ def constructed_alert(number: int) -> Alert:
 
 
 def test_a_large_digest_goes_as_parts_each_alert_whole_in_one() -> None:
-    alerts = [constructed_alert(n) for n in range(1, 41)]
-    whole = digest_messages(alerts, limit=None)
+    forty = [constructed_alert(n) for n in range(1, 41)]
+    whole = digest_messages(forty, limit=None)
     assert len(whole) == 1 and whole[0][1] == "legistrack: 40 new staleness alerts"
-    parts = digest_messages(alerts, limit=2_000)
+    parts = digest_messages(forty, limit=2_000)
     assert len(parts) > 5
     assert [a.id for batch, _, _ in parts for a in batch] == list(range(1, 41))  # each once
     for number, (batch, title, body) in enumerate(parts, 1):
         assert len(body) <= 2_000
         assert title.endswith(f"(part {number} of {len(parts)})")
         assert all(f"Alert {a.id}: legistrack alerts show {a.id}" in body for a in batch)
-    alone = digest_messages(alerts[:2], limit=10)  # an alert over the limit still goes, alone
+    alone = digest_messages(forty[:2], limit=10)  # an alert over the limit still goes, alone
     assert [len(batch) for batch, _, _ in alone] == [1, 1]
 
 
