@@ -234,6 +234,6 @@ def test_the_review_page_lists_web_notes_and_shows_one(
             (alert,) = client.get("/api/alerts").json()
             shown = client.get(f"/alerts/{alert['id']}")
             assert '<mark title="the claimed words">' in shown.text
-            assert "2025-06-01" in shown.text  # the note's date, on the timeline
+            assert "(written 2025-06-01)" in shown.text  # the note's date, read from the page
     finally:
         data.close()
